@@ -1,0 +1,1 @@
+"""Who is acting: organisations, users, tokens, grants (the sharing issue extends this)."""

@@ -1,0 +1,1 @@
+"""The catalog: datasets, their tables, the data dictionary, search and freshness."""

@@ -1,0 +1,48 @@
+"""What every CLI command shares: the platform, the acting operator, JSON output, errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from rich.console import Console
+
+from kho.access.actors import Actor, local_operator
+from kho.platform import Platform
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+@cache
+def platform() -> Platform:
+    return Platform()
+
+
+def actor() -> Actor:
+    return local_operator()
+
+
+def lang() -> str:
+    return platform().settings.language
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    return str(value)
+
+
+def print_json(data: Any) -> None:
+    """Machine-readable output for scripts: UTF-8 JSON on stdout, nothing else."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=_default, indent=2) + "\n")

@@ -1,0 +1,58 @@
+"""Entry point of the `kho` command."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from kho.cli import datasets, ingest, maintain, orgs, serve, sql
+from kho.cli import init as init_cmd
+from kho.errors import KhoError
+
+app = typer.Typer(
+    name="kho",
+    help="Kho — kho dữ liệu dùng chung và cổng dữ liệu mở. Shared data warehouse and open data portal.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.command("init")(init_cmd.init)
+app.command("demo")(init_cmd.demo)
+app.command("ingest")(ingest.ingest)
+app.command("sql")(sql.sql)
+app.command("maintain")(maintain.maintain)
+app.command("serve")(serve.serve)
+app.add_typer(datasets.app, name="datasets")
+app.add_typer(orgs.app, name="orgs")
+app.add_typer(datasets.inventory_app, name="inventory")
+
+
+def main() -> None:
+    """Run the CLI; errors from the KhoError family become a clear message and their exit code."""
+    from kho.cli._common import err_console, lang
+    from kho.i18n import t
+
+    try:
+        app(standalone_mode=False)
+    except KhoError as exc:
+        err_console.print(f"[bold red]{t('error', lang())}:[/] {exc.message}")
+        if exc.hint:
+            err_console.print(f"[yellow]{t('hint', lang())}:[/] {exc.hint}")
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err_console.print("Aborted.")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click usage errors carry their own exit code
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""`kho sql`: read-only SQL over the tables, named by dataset slug."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from kho.cli._common import actor, console, err_console, lang, platform, print_json
+from kho.errors import InvalidInput
+from kho.i18n import t
+
+
+def sql(
+    query: Annotated[str, typer.Argument(help='One SELECT; tables by slug, versions as "slug@N".')],
+    format: Annotated[str, typer.Option("--format", "-f", help="table | json | csv")] = "table",
+    max_rows: Annotated[int | None, typer.Option(help="Cap on rows returned (default KHO_SQL_MAX_ROWS).")] = None,
+) -> None:
+    """Run a read-only SELECT over Kho's tables and print the result."""
+    if format not in ("table", "json", "csv"):
+        raise InvalidInput(f"Unknown format {format!r}; use table, json or csv.")
+    result = platform().query.sql(query, actor=actor(), max_rows=max_rows)
+    if result.truncated:
+        err_console.print(f"[yellow]{t('truncated', lang(), n=len(result.rows))}[/]")
+    if format == "json":
+        print_json(result.records())
+    elif format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(result.columns)
+        writer.writerows(result.rows)
+    else:
+        table = Table(caption=f"{len(result.rows):,} rows, {result.seconds:.3f} s")
+        for c in result.columns:
+            table.add_column(c, overflow="fold")
+        for row in result.rows[:1000]:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        console.print(table)

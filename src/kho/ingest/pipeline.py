@@ -1,0 +1,191 @@
+"""From raw text batches to typed Arrow tables plus rejected cells, column by column."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import polars as pl
+    import pyarrow as pa
+
+    from kho.ingest.coltypes import ColumnType
+
+LINE, PROBLEM = "_line", "_problem"
+REJECT_EXPORT_PREFIX = "kho_reject_"
+LEGACY_SAMPLE = 20_000
+
+
+@dataclass
+class ColumnPlan:
+    """How one source column becomes one table column."""
+
+    source: str  # "c0", "c1", ... in the reader's batches
+    header: str
+    name: str
+    ctype: ColumnType | None = None
+    null_count: int = 0
+    rejected: int = 0
+    examples: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BatchResult:
+    table: pa.Table
+    rejects: pl.DataFrame  # line, column, value, reason, row (JSON of the original cells)
+    rows_read: int
+
+
+def detect_file_legacy(frame: pl.DataFrame, plans: list[ColumnPlan]) -> str | None:
+    """Decide TCVN3/VNI once per file from the non-ASCII text of all its text columns."""
+    import polars as pl
+
+    from kho.ingest.vn.legacy import detect_legacy
+
+    values: list[str] = []
+    for p in plans:
+        col = frame[p.source]
+        if col.dtype != pl.String:
+            continue
+        nonascii = col.drop_nulls().filter(~col.drop_nulls().str.contains(r"^[\x00-\x7f]*$"))
+        values.extend(nonascii.head(LEGACY_SAMPLE // max(len(plans), 1)).to_list())
+    return detect_legacy(values) if values else None
+
+
+def clean_frame(frame: pl.DataFrame, plans: list[ColumnPlan], legacy: str | None) -> pl.DataFrame:
+    """Legacy-font conversion, NFC, trimming and null markers on every text column."""
+    import polars as pl
+
+    from kho.ingest.coltypes import clean_text
+    from kho.ingest.vn.legacy import convert_legacy
+
+    out = []
+    for p in plans:
+        col = frame[p.source]
+        if col.dtype == pl.String:
+            if legacy:
+                col = col.map_elements(lambda s: convert_legacy(s, legacy), return_dtype=pl.String)  # type: ignore[arg-type]
+            col = clean_text(col)
+        out.append(col.alias(p.source))
+    return frame.with_columns(out)
+
+
+def infer_plans(frame: pl.DataFrame, plans: list[ColumnPlan],
+                fixed: dict[str, ColumnType] | None = None) -> None:
+    """Decide each column's type from the whole (cleaned) column; existing table types win."""
+    from kho.ingest.coltypes import infer_column
+
+    for p in plans:
+        inferred = infer_column(frame[p.source], name=p.header)
+        known = (fixed or {}).get(p.name)
+        p.ctype = inferred if known is None or known.kind == inferred.kind else _keep(known, inferred)
+
+
+def _keep(known: ColumnType, inferred: ColumnType) -> ColumnType:
+    from dataclasses import replace
+
+    note = (f"kept the table's existing type {known.kind} (this file alone looks like "
+            f"{inferred.kind}); values that do not fit are rejected")
+    return replace(known, warnings=[*inferred.warnings, note], reason=known.reason)
+
+
+def cast_batch(raw: pl.DataFrame, clean: pl.DataFrame, plans: list[ColumnPlan],
+               schema: pa.Schema) -> BatchResult:
+    """Cast every column; a row with any bad cell (or a reader problem) goes to rejects whole."""
+    import polars as pl
+
+    from kho.ingest.coltypes import cast_column
+
+    typed: dict[str, pl.Series] = {}
+    reasons: dict[str, pl.Series] = {}
+    for p in plans:
+        assert p.ctype is not None
+        values, why = cast_column(clean[p.source], p.ctype)
+        typed[p.name] = values
+        reasons[p.name] = why
+    bad = clean[PROBLEM].is_not_null() if PROBLEM in clean.columns else pl.repeat(False, clean.height, eager=True)
+    for why in reasons.values():
+        bad = bad | why.is_not_null()
+    good_mask = ~bad
+    rejects = _reject_frame(raw, plans, reasons, bad)
+    for p in plans:
+        good_vals = typed[p.name].filter(good_mask)
+        p.null_count += good_vals.null_count()
+        p.rejected += int(reasons[p.name].is_not_null().sum())
+        if len(p.examples) < 3:
+            _add_examples(p, clean[p.source].filter(good_mask))
+    frame = pl.DataFrame({p.name: typed[p.name].filter(good_mask) for p in plans})
+    return BatchResult(table=_to_arrow(frame, schema), rejects=rejects, rows_read=raw.height)
+
+
+def _add_examples(p: ColumnPlan, values: pl.Series) -> None:
+    for v in values.drop_nulls().unique(maintain_order=True).head(3).to_list():
+        text = str(v)
+        if text not in p.examples and len(p.examples) < 3:
+            p.examples.append(text[:80])
+
+
+def _to_arrow(frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
+    import pyarrow as pa
+
+    table = frame.to_arrow()
+    columns = [table.column(f.name).cast(f.type) for f in schema]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _reject_frame(raw: pl.DataFrame, plans: list[ColumnPlan], reasons: dict[str, pl.Series],
+                  bad: pl.Series) -> pl.DataFrame:
+    import polars as pl
+
+    if not bool(bad.any()):
+        return empty_rejects()
+    rows = raw.filter(bad)
+    row_json = rows.select(pl.struct([pl.col(p.source).cast(pl.String).alias(p.header or p.name)
+                                      for p in plans]).struct.json_encode().alias("row"))["row"]
+    parts = []
+    if PROBLEM in rows.columns:
+        prob = rows[PROBLEM]
+        parts.append(pl.DataFrame({"line": rows[LINE], "column": pl.repeat(None, rows.height, dtype=pl.String, eager=True),
+                                   "value": pl.repeat(None, rows.height, dtype=pl.String, eager=True),
+                                   "reason": prob, "row": row_json}).filter(prob.is_not_null()))
+    for p in plans:
+        why = reasons[p.name].filter(bad)
+        part = pl.DataFrame({"line": rows[LINE], "column": pl.repeat(p.header or p.name, rows.height, dtype=pl.String, eager=True),
+                             "value": rows[p.source].cast(pl.String), "reason": why, "row": row_json})
+        parts.append(part.filter(why.is_not_null()))
+    return pl.concat(parts).sort("line", maintain_order=True) if parts else empty_rejects()
+
+
+def empty_rejects() -> pl.DataFrame:
+    import polars as pl
+
+    return pl.DataFrame(schema={"line": pl.Int64, "column": pl.String, "value": pl.String,
+                                "reason": pl.String, "row": pl.String})
+
+
+def reason_kind(reason: str) -> str:
+    """Group reasons for the report: the reason text with quoted values removed."""
+    import re
+
+    return re.sub(r"'[^']*'", "'…'", reason)[:200]
+
+
+def count_reasons(rejects: pl.DataFrame, into: Counter[str]) -> None:
+    for reason, n in rejects.group_by("reason").len().iter_rows():
+        into[reason_kind(str(reason))] += int(n)
+
+
+def arrow_schema(plans: list[ColumnPlan]) -> pa.Schema:
+    import pyarrow as pa
+
+    return pa.schema([pa.field(p.name, p.ctype.arrow_type()) for p in plans if p.ctype])
+
+
+def type_detail(ctype: ColumnType) -> dict[str, Any]:
+    detail: dict[str, Any] = {}
+    for key in ("number_style", "date_format", "scale"):
+        value = getattr(ctype, key, None)
+        if value is not None:
+            detail[key] = value
+    return detail

@@ -1,0 +1,1 @@
+"""Vietnamese data rules: text normalisation, legacy fonts, numbers, dates, booleans, codes, slugs."""

@@ -1,0 +1,1 @@
+"""Query: the DuckDB session Kho reads tables with (extensions loaded from local files only)."""

@@ -1,0 +1,203 @@
+"""Queries over the tables an actor may read: free SQL (read-only, sandboxed) and table pages."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kho.access.actors import Actor, can_read
+from kho.errors import InvalidInput, NotFound, QueryError
+from kho.metadata import models as db
+from kho.query.guard import parse_select
+from kho.settings import Settings
+from kho.warehouse.service import Warehouse
+
+if TYPE_CHECKING:
+    import duckdb
+    import pyarrow as pa
+
+VERSIONED = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)@(?P<version>\d+)$")
+OPERATORS = {"eq": "=", "ne": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    types: list[str]
+    rows: list[tuple[Any, ...]]
+    truncated: bool
+    seconds: float
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, r, strict=True)) for r in self.rows]
+
+
+@dataclass
+class RowsPage:
+    columns: list[str]
+    types: list[str]
+    rows: list[tuple[Any, ...]]
+    total: int
+    limit: int
+    offset: int
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, r, strict=True)) for r in self.rows]
+
+
+class Query:
+    """Runs read-only DuckDB over Iceberg snapshots, naming tables by their slugs."""
+
+    def __init__(self, sessions: Callable[[], Session], warehouse: Warehouse, settings: Settings):
+        self._sessions = sessions
+        self._warehouse = warehouse
+        self._settings = settings
+
+    def sql(self, sql: str, *, actor: Actor, max_rows: int | None = None) -> QueryResult:
+        """Run one SELECT; results are capped at ``max_rows`` with ``truncated`` set when cut."""
+        cap = self._settings.sql_max_rows if max_rows is None else max_rows
+        parsed = parse_select(sql)
+        con = self._session(parsed.tables, actor=actor)
+        started = time.perf_counter()
+        try:
+            cur = self._run(con, parsed.sql, [])
+            columns = [d[0] for d in cur.description or []]
+            types = [str(d[1]) for d in cur.description or []]
+            rows = cur.fetchmany(cap + 1)
+        finally:
+            con.close()
+        return QueryResult(columns=columns, types=types, rows=rows[:cap], truncated=len(rows) > cap,
+                           seconds=round(time.perf_counter() - started, 4))
+
+    def arrow(self, sql: str, *, actor: Actor) -> pa.Table:
+        """The whole result as Arrow (for exports and benchmarks; no row cap)."""
+        parsed = parse_select(sql)
+        con = self._session(parsed.tables, actor=actor)
+        try:
+            return self._run(con, parsed.sql, []).fetch_arrow_table()
+        finally:
+            con.close()
+
+    def rows(self, sql_name: str, *, actor: Actor, filters: Sequence[tuple[str, str, str]] = (),
+             sort: Sequence[str] = (), columns: Sequence[str] | None = None, limit: int = 50,
+             offset: int = 0, version: int | None = None) -> RowsPage:
+        """A page of a table with filters (column, operator, value), sort (``-col`` descending) and total."""
+        if not 0 <= limit <= 10_000 or offset < 0:
+            raise InvalidInput("limit must be 0..10000 and offset ≥ 0.")
+        name = f"{sql_name}@{version}" if version else sql_name
+        con = self._session({name}, actor=actor)
+        try:
+            known = [r[0] for r in con.execute(f'DESCRIBE "{name}"').fetchall()]
+            where, params = _where(filters, known)
+            chosen = list(columns) if columns else known
+            _require(chosen, known)
+            order = _order(sort, known)
+            select_list = ", ".join(f'"{c}"' for c in chosen)
+            base = f'FROM "{name}"{where}'
+            total = self._run(con, f"SELECT count(*) {base}", params).fetchone()[0]  # type: ignore[index]
+            cur = self._run(con, f"SELECT {select_list} {base}{order} LIMIT {limit} OFFSET {offset}", params)
+            types = [str(d[1]) for d in cur.description or []]
+            return RowsPage(columns=chosen, types=types, rows=cur.fetchall(), total=int(total),
+                            limit=limit, offset=offset)
+        finally:
+            con.close()
+
+    def readable_tables(self, *, actor: Actor) -> dict[str, db.Resource]:
+        with self._sessions() as s:
+            rows = s.execute(select(db.Resource, db.Dataset).join(db.Dataset)).all()
+            return {r.sql_name: r for r, d in rows
+                    if can_read(actor, access_level=d.access_level, org_code=d.org_code)}
+
+    # internals -------------------------------------------------------------------------------
+    def _session(self, names: set[str] | frozenset[str], *, actor: Actor) -> duckdb.DuckDBPyConnection:
+        from kho.query.duck import connect
+
+        readable = self.readable_tables(actor=actor)
+        views = {name: self._scan(name, readable) for name in names}
+        con = connect(memory_limit=f"{max(self._settings.sql_memory_mb, 64)}MB")
+        for name, scan in views.items():
+            con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {scan}')
+        root = self._settings.warehouse_uri.removeprefix("file://")
+        con.execute(f"SET allowed_directories=['{root.rstrip('/')}/']")
+        con.execute("SET enable_external_access=false")
+        con.execute("SET lock_configuration=true")
+        return con
+
+    def _scan(self, name: str, readable: dict[str, db.Resource]) -> str:
+        match = VERSIONED.match(name)
+        base = match.group("name") if match else name
+        res = readable.get(base)
+        if res is None:
+            raise NotFound(f"No table {base!r} that you may read.",
+                           hint="Tables are named by dataset slug; run `kho datasets list`. You may read: "
+                           + (", ".join(sorted(readable)[:30]) or "none") + ".")
+        if not self._warehouse.exists(res.iceberg_ident):
+            raise NotFound(f"Table {base!r} has no data yet.", hint=f"Load a file with `kho ingest FILE --dataset {base}`.")
+        if not match:
+            return self._warehouse.scan_sql(res.iceberg_ident)
+        snaps = self._warehouse.snapshots(res.iceberg_ident)
+        version = int(match.group("version"))
+        if not 1 <= version <= len(snaps):
+            raise NotFound(f"{base!r} has versions 1..{len(snaps)}; there is no version {version}.",
+                           hint=f"Run `kho datasets history {base}`.")
+        return self._warehouse.scan_sql(res.iceberg_ident, snapshot_id=snaps[version - 1].snapshot_id)
+
+    def _run(self, con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> duckdb.DuckDBPyConnection:
+        import duckdb
+
+        timer = threading.Timer(self._settings.sql_timeout_s, con.interrupt)
+        timer.start()
+        try:
+            return con.execute(sql, params)
+        except duckdb.InterruptException as exc:
+            raise QueryError(f"The query took longer than {self._settings.sql_timeout_s:g} s and was stopped.",
+                             hint="Add filters or LIMIT, or aggregate first.") from exc
+        except duckdb.Error as exc:
+            raise QueryError(_clean_error(exc)) from exc
+        finally:
+            timer.cancel()
+
+
+def _clean_error(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:500] if text else type(exc).__name__
+
+
+def _require(names: Sequence[str], known: Sequence[str]) -> None:
+    for n in names:
+        if n not in known:
+            raise InvalidInput(f"No column {n!r}; columns: {', '.join(known)}.")
+
+
+def _where(filters: Sequence[tuple[str, str, str]], known: Sequence[str]) -> tuple[str, list[Any]]:
+    clauses, params = [], []
+    for column, op, value in filters:
+        _require([column], known)
+        if op == "contains":
+            clauses.append(f'strip_accents(lower(CAST("{column}" AS VARCHAR))) LIKE strip_accents(lower(?))')
+            params.append(f"%{value}%")
+        elif op == "isnull":
+            clauses.append(f'"{column}" IS {"" if value.lower() in ("1", "true", "yes") else "NOT "}NULL')
+        elif op in OPERATORS:
+            clauses.append(f'"{column}" {OPERATORS[op]} ?')
+            params.append(value)
+        else:
+            raise InvalidInput(f"Unknown filter operator {op!r}; use {', '.join([*OPERATORS, 'contains', 'isnull'])}.")
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _order(sort: Sequence[str], known: Sequence[str]) -> str:
+    parts = []
+    for s in sort:
+        desc = s.startswith("-")
+        name = s.lstrip("-")
+        _require([name], known)
+        parts.append(f'"{name}" {"DESC" if desc else "ASC"} NULLS LAST')
+    return " ORDER BY " + ", ".join(parts) if parts else ""

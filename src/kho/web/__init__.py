@@ -1,0 +1,1 @@
+"""Web adapters: JSON API, (later) CKAN API, DCAT and pages — all over the same services."""

@@ -1,0 +1,36 @@
+"""create_app: the FastAPI application over one Platform."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from kho import __version__
+from kho.platform import Platform
+
+
+def create_app(platform: Platform | None = None) -> FastAPI:
+    """Build the web app; every route goes through the platform's services."""
+    from kho.web.api import datasets
+    from kho.web.errors import install_error_handlers
+
+    app = FastAPI(title="Kho API", version=__version__, openapi_url="/api/v1/openapi.json",
+                  docs_url="/api/v1/docs", redoc_url=None,
+                  description="Kho — kho dữ liệu dùng chung. Shared data warehouse and open data portal.")
+    app.state.platform = platform or Platform()
+    install_error_handlers(app)
+    app.include_router(datasets.router)
+
+    @app.get("/health", tags=["health"], summary="Liveness and metadata database check")
+    def health() -> dict[str, Any]:
+        from sqlalchemy import text
+
+        with app.state.platform.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return {"status": "ok", "version": __version__}
+
+    from kho.web.pages import install_pages
+
+    install_pages(app)
+    return app
