@@ -84,6 +84,8 @@ class Platform:
                 "warehouse": self.settings.warehouse_uri, "revision": current_revision(self.engine)}
 
     def close(self) -> None:
+        if "query" in self.__dict__:
+            self.query.close()
         if "engine" in self.__dict__:
             self.engine.dispose()
 

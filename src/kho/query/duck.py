@@ -53,7 +53,7 @@ def connect(
     """Open an in-memory DuckDB with autoinstall/autoload off and the given extensions loaded."""
     import duckdb
 
-    config: dict[str, str | bool | int] = {
+    config: dict[str, str | bool | int | float | list[str]] = {
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
     }

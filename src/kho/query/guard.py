@@ -22,7 +22,9 @@ def parse_select(sql: str) -> ParsedQuery:
 
     text = sql.strip().rstrip(";").strip()
     if not text:
-        raise QueryError("The query is empty.", hint="Write a SELECT, e.g. SELECT * FROM ho_so LIMIT 10.")
+        raise QueryError(
+            "The query is empty.", hint="Write a SELECT, e.g. SELECT * FROM ho_so LIMIT 10."
+        )
     try:
         statements = duckdb.extract_statements(text)
     except duckdb.Error as exc:
@@ -31,17 +33,25 @@ def parse_select(sql: str) -> ParsedQuery:
         raise QueryError(f"Send one statement at a time; found {len(statements)}.")
     kind = statements[0].type
     if kind != duckdb.StatementType.SELECT:
-        raise QueryError(f"Only SELECT queries are allowed; this is {kind.name}.",
-                         hint="Kho's SQL is read-only: load data with `kho ingest`.")
+        raise QueryError(
+            f"Only SELECT queries are allowed; this is {kind.name}.",
+            hint="Kho's SQL is read-only: load data with `kho ingest`.",
+        )
     tree = _serialize(text)
-    functions = sorted({n["function"]["function_name"] for n in _nodes(tree)
-                        if n.get("type") == "TABLE_FUNCTION"})
+    functions = sorted(
+        {n["function"]["function_name"] for n in _nodes(tree) if n.get("type") == "TABLE_FUNCTION"}
+    )
     if functions:
-        raise QueryError(f"Table functions are not allowed: {', '.join(functions)}.",
-                         hint="Name tables by their slug instead, e.g. FROM ho_so.")
+        raise QueryError(
+            f"Table functions are not allowed: {', '.join(functions)}.",
+            hint="Name tables by their slug instead, e.g. FROM ho_so.",
+        )
     ctes = {name for n in _nodes(tree) for name in _cte_names(n)}
-    tables = frozenset(n["table_name"] for n in _nodes(tree)
-                       if n.get("type") == "BASE_TABLE" and n["table_name"] not in ctes)
+    tables = frozenset(
+        n["table_name"]
+        for n in _nodes(tree)
+        if n.get("type") == "BASE_TABLE" and n["table_name"] not in ctes
+    )
     return ParsedQuery(sql=text, tables=tables)
 
 
@@ -72,7 +82,9 @@ def _nodes(node: Any) -> Iterator[dict[str, Any]]:
 def _cte_names(node: dict[str, Any]) -> list[str]:
     cte_map = node.get("cte_map")
     if isinstance(cte_map, dict):
-        return [str(entry.get("key")) for entry in cte_map.get("map", []) if isinstance(entry, dict)]
+        return [
+            str(entry.get("key")) for entry in cte_map.get("map", []) if isinstance(entry, dict)
+        ]
     return []
 
 

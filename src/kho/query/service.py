@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
 
+_SANDBOX_LOCK = threading.Lock()
 VERSIONED = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)@(?P<version>\d+)$")
 OPERATORS = {"eq": "=", "ne": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 
@@ -59,6 +60,7 @@ class Query:
         self._sessions = sessions
         self._warehouse = warehouse
         self._settings = settings
+        self._con: duckdb.DuckDBPyConnection | None = None
 
     def sql(self, sql: str, *, actor: Actor, max_rows: int | None = None) -> QueryResult:
         """Run one SELECT; results are capped at ``max_rows`` with ``truncated`` set when cut."""
@@ -73,8 +75,13 @@ class Query:
             rows = cur.fetchmany(cap + 1)
         finally:
             con.close()
-        return QueryResult(columns=columns, types=types, rows=rows[:cap], truncated=len(rows) > cap,
-                           seconds=round(time.perf_counter() - started, 4))
+        return QueryResult(
+            columns=columns,
+            types=types,
+            rows=rows[:cap],
+            truncated=len(rows) > cap,
+            seconds=round(time.perf_counter() - started, 4),
+        )
 
     def arrow(self, sql: str, *, actor: Actor) -> pa.Table:
         """The whole result as Arrow (for exports and benchmarks; no row cap)."""
@@ -85,9 +92,18 @@ class Query:
         finally:
             con.close()
 
-    def rows(self, sql_name: str, *, actor: Actor, filters: Sequence[tuple[str, str, str]] = (),
-             sort: Sequence[str] = (), columns: Sequence[str] | None = None, limit: int = 50,
-             offset: int = 0, version: int | None = None) -> RowsPage:
+    def rows(
+        self,
+        sql_name: str,
+        *,
+        actor: Actor,
+        filters: Sequence[tuple[str, str, str]] = (),
+        sort: Sequence[str] = (),
+        columns: Sequence[str] | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        version: int | None = None,
+    ) -> RowsPage:
         """A page of a table with filters (column, operator, value), sort (``-col`` descending) and total."""
         if not 0 <= limit <= 10_000 or offset < 0:
             raise InvalidInput("limit must be 0..10000 and offset ≥ 0.")
@@ -102,54 +118,95 @@ class Query:
             select_list = ", ".join(f'"{c}"' for c in chosen)
             base = f'FROM "{name}"{where}'
             total = self._run(con, f"SELECT count(*) {base}", params).fetchone()[0]  # type: ignore[index]
-            cur = self._run(con, f"SELECT {select_list} {base}{order} LIMIT {limit} OFFSET {offset}", params)
+            cur = self._run(
+                con, f"SELECT {select_list} {base}{order} LIMIT {limit} OFFSET {offset}", params
+            )
             types = [str(d[1]) for d in cur.description or []]
-            return RowsPage(columns=chosen, types=types, rows=cur.fetchall(), total=int(total),
-                            limit=limit, offset=offset)
+            return RowsPage(
+                columns=chosen,
+                types=types,
+                rows=cur.fetchall(),
+                total=int(total),
+                limit=limit,
+                offset=offset,
+            )
         finally:
             con.close()
 
     def readable_tables(self, *, actor: Actor) -> dict[str, db.Resource]:
         with self._sessions() as s:
             rows = s.execute(select(db.Resource, db.Dataset).join(db.Dataset)).all()
-            return {r.sql_name: r for r, d in rows
-                    if can_read(actor, access_level=d.access_level, org_code=d.org_code)}
+            return {
+                r.sql_name: r
+                for r, d in rows
+                if can_read(actor, access_level=d.access_level, org_code=d.org_code)
+            }
 
     # internals -------------------------------------------------------------------------------
     def _session(self, names: set[str] | frozenset[str], *, actor: Actor) -> duckdb.DuckDBPyConnection:
-        from kho.query.duck import connect
-
+        """A cursor on the shared sandboxed database with one temporary view per named table."""
         readable = self.readable_tables(actor=actor)
         views = {name: self._scan(name, readable) for name in names}
-        con = connect(memory_limit=f"{max(self._settings.sql_memory_mb, 64)}MB")
+        cur = self._sandbox().cursor()
         for name, scan in views.items():
-            con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {scan}')
-        root = self._settings.warehouse_uri.removeprefix("file://")
-        con.execute(f"SET allowed_directories=['{root.rstrip('/')}/']")
-        con.execute("SET enable_external_access=false")
-        con.execute("SET lock_configuration=true")
-        return con
+            cur.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS SELECT * FROM {scan}')
+        return cur
+
+    def _sandbox(self) -> duckdb.DuckDBPyConnection:
+        """One DuckDB per process (opening one with extensions costs ~0.3 s), locked down once.
+
+        External access is limited to the warehouse directory and the configuration is locked,
+        so no query can read other files, attach databases, load extensions or change settings.
+        """
+        with _SANDBOX_LOCK:
+            if self._con is None:
+                from kho.query.duck import connect
+
+                con = connect(memory_limit=f"{max(self._settings.sql_memory_mb, 64)}MB")
+                root = self._settings.warehouse_uri.removeprefix("file://").rstrip("/")
+                con.execute(f"SET allowed_directories=['{root}/']")
+                con.execute("SET enable_external_access=false")
+                con.execute("SET lock_configuration=true")
+                self._con = con
+            return self._con
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
 
     def _scan(self, name: str, readable: dict[str, db.Resource]) -> str:
         match = VERSIONED.match(name)
         base = match.group("name") if match else name
         res = readable.get(base)
         if res is None:
-            raise NotFound(f"No table {base!r} that you may read.",
-                           hint="Tables are named by dataset slug; run `kho datasets list`. You may read: "
-                           + (", ".join(sorted(readable)[:30]) or "none") + ".")
+            raise NotFound(
+                f"No table {base!r} that you may read.",
+                hint="Tables are named by dataset slug; run `kho datasets list`. You may read: "
+                + (", ".join(sorted(readable)[:30]) or "none")
+                + ".",
+            )
         if not self._warehouse.exists(res.iceberg_ident):
-            raise NotFound(f"Table {base!r} has no data yet.", hint=f"Load a file with `kho ingest FILE --dataset {base}`.")
+            raise NotFound(
+                f"Table {base!r} has no data yet.",
+                hint=f"Load a file with `kho ingest FILE --dataset {base}`.",
+            )
         if not match:
             return self._warehouse.scan_sql(res.iceberg_ident)
         snaps = self._warehouse.snapshots(res.iceberg_ident)
         version = int(match.group("version"))
         if not 1 <= version <= len(snaps):
-            raise NotFound(f"{base!r} has versions 1..{len(snaps)}; there is no version {version}.",
-                           hint=f"Run `kho datasets history {base}`.")
-        return self._warehouse.scan_sql(res.iceberg_ident, snapshot_id=snaps[version - 1].snapshot_id)
+            raise NotFound(
+                f"{base!r} has versions 1..{len(snaps)}; there is no version {version}.",
+                hint=f"Run `kho datasets history {base}`.",
+            )
+        return self._warehouse.scan_sql(
+            res.iceberg_ident, snapshot_id=snaps[version - 1].snapshot_id
+        )
 
-    def _run(self, con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> duckdb.DuckDBPyConnection:
+    def _run(
+        self, con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]
+    ) -> duckdb.DuckDBPyConnection:
         import duckdb
 
         timer = threading.Timer(self._settings.sql_timeout_s, con.interrupt)
@@ -157,8 +214,10 @@ class Query:
         try:
             return con.execute(sql, params)
         except duckdb.InterruptException as exc:
-            raise QueryError(f"The query took longer than {self._settings.sql_timeout_s:g} s and was stopped.",
-                             hint="Add filters or LIMIT, or aggregate first.") from exc
+            raise QueryError(
+                f"The query took longer than {self._settings.sql_timeout_s:g} s and was stopped.",
+                hint="Add filters or LIMIT, or aggregate first.",
+            ) from exc
         except duckdb.Error as exc:
             raise QueryError(_clean_error(exc)) from exc
         finally:
@@ -181,15 +240,21 @@ def _where(filters: Sequence[tuple[str, str, str]], known: Sequence[str]) -> tup
     for column, op, value in filters:
         _require([column], known)
         if op == "contains":
-            clauses.append(f'strip_accents(lower(CAST("{column}" AS VARCHAR))) LIKE strip_accents(lower(?))')
+            clauses.append(
+                f'strip_accents(lower(CAST("{column}" AS VARCHAR))) LIKE strip_accents(lower(?))'
+            )
             params.append(f"%{value}%")
         elif op == "isnull":
-            clauses.append(f'"{column}" IS {"" if value.lower() in ("1", "true", "yes") else "NOT "}NULL')
+            clauses.append(
+                f'"{column}" IS {"" if value.lower() in ("1", "true", "yes") else "NOT "}NULL'
+            )
         elif op in OPERATORS:
             clauses.append(f'"{column}" {OPERATORS[op]} ?')
             params.append(value)
         else:
-            raise InvalidInput(f"Unknown filter operator {op!r}; use {', '.join([*OPERATORS, 'contains', 'isnull'])}.")
+            raise InvalidInput(
+                f"Unknown filter operator {op!r}; use {', '.join([*OPERATORS, 'contains', 'isnull'])}."
+            )
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 

@@ -58,4 +58,6 @@ def split_ident(ident: str) -> tuple[str, str]:
 
 
 def _is_slug(part: str) -> bool:
-    return bool(part) and part.isascii() and part.replace("_", "").isalnum() and not part[0].isdigit()
+    return (
+        bool(part) and part.isascii() and part.replace("_", "").isalnum() and not part[0].isdigit()
+    )

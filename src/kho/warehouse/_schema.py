@@ -24,7 +24,9 @@ class SchemaPlan:
     def describe(self) -> list[str]:
         """Human-readable list of changes, e.g. ``added column nguon (string)``."""
         changes = [f"added column {name} ({kind})" for name, kind in self.added.items()]
-        changes += [f"widened column {n} from {old} to {new}" for n, (old, new) in self.widened.items()]
+        changes += [
+            f"widened column {n} from {old} to {new}" for n, (old, new) in self.widened.items()
+        ]
         return changes
 
     def apply(self, tx: Transaction) -> None:
@@ -32,14 +34,14 @@ class SchemaPlan:
         if not (self.added or self.widened):
             return
         with tx.update_schema() as update:
-            for name, kind in self.widened.items():
-                update.update_column(name, field_type=kind[1])
+            for name, (_, wider) in self.widened.items():
+                update.update_column(name, field_type=wider)
             for name, kind in self.added.items():
                 update.add_column(name, kind)
 
 
 def normalize_schema(schema: pa.Schema) -> pa.Schema:
-    """Arrow schema with the types Iceberg stores (us timestamps, plain strings, no dictionaries)."""
+    """Arrow schema with the types Iceberg stores (us timestamps, plain strings, no dicts)."""
     import pyarrow as pa
 
     return pa.schema([pa.field(f.name, _storable(f.type), nullable=True) for f in schema])
@@ -91,15 +93,17 @@ def plan_schema(table_schema: Schema, incoming: pa.Schema) -> SchemaPlan:
         name, new = arrow_field.name, new_types[arrow_field.name]
         if name not in existing:
             plan.added[name] = new
-        elif pa.types.is_null(arrow_field.type) or new == existing[name]:
-            continue
-        elif _promotes(new, existing[name]) or _fits_double(new, existing[name]):
+        elif pa.types.is_null(arrow_field.type) or _fits(new, existing[name]):
             continue
         elif _promotes(existing[name], new):
             plan.widened[name] = (existing[name], new)
         else:
             raise _mismatch(name, existing[name], new)
     return plan
+
+
+def _fits(new: IcebergType, old: IcebergType) -> bool:
+    return new == old or _promotes(new, old) or _fits_double(new, old)
 
 
 def _promotes(source: IcebergType, target: IcebergType) -> bool:

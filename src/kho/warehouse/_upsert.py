@@ -68,7 +68,7 @@ def merged_rows(
         f"SELECT t.* FROM {scan} AS t ANTI JOIN {view} AS i USING ({cols}) "
         f"UNION ALL BY NAME SELECT * FROM {view}"
     )
-    reader = con.execute(sql).fetch_record_batch(MERGE_BATCH_ROWS)
+    reader = con.execute(sql).to_arrow_reader(MERGE_BATCH_ROWS)
     yield from reader
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kho.errors import Conflict
 from kho.warehouse._files import delete_files, list_files
@@ -25,7 +25,7 @@ class FileWriter:
         self.target = target
         self.write_uuid = uuid.uuid4()
         self.files: list[DataFile] = []
-        self.producer: _SnapshotProducer[object] | None = None
+        self.producer: _SnapshotProducer[Any] | None = None
 
     def write(self, batches: Iterable[pa.RecordBatch | pa.Table]) -> list[DataFile]:
         """Conform and stream the batches into target-sized Parquet files."""
@@ -78,7 +78,7 @@ def current_data_files(tx: Transaction) -> list[DataFile]:
     ]
 
 
-def append_producer(tx: Transaction, files: Sequence[DataFile]) -> _SnapshotProducer[object]:
+def append_producer(tx: Transaction, files: Sequence[DataFile]) -> _SnapshotProducer[Any]:
     """A merge-append (manifests merged per table properties) adding the given files."""
     producer = tx.update_snapshot().merge_append()
     for data_file in files:
@@ -88,7 +88,7 @@ def append_producer(tx: Transaction, files: Sequence[DataFile]) -> _SnapshotProd
 
 def replace_producer(
     tx: Transaction, old: Sequence[DataFile], new: Sequence[DataFile]
-) -> _SnapshotProducer[object]:
+) -> _SnapshotProducer[Any]:
     """An overwrite snapshot that removes exactly ``old`` and adds ``new``."""
     producer = tx.update_snapshot().overwrite()
     for data_file in old:
@@ -98,9 +98,13 @@ def replace_producer(
     return producer
 
 
-def commit(tx: Transaction, producer: _SnapshotProducer[object], ident: str) -> int:
+def commit(tx: Transaction, producer: _SnapshotProducer[Any], ident: str) -> int:
     """Stage the producer and commit the transaction; return the new snapshot id."""
-    from pyiceberg.exceptions import CommitFailedException, TableAlreadyExistsError, ValidationException
+    from pyiceberg.exceptions import (
+        CommitFailedException,
+        TableAlreadyExistsError,
+        ValidationException,
+    )
 
     producer.commit()
     try:

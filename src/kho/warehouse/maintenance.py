@@ -6,7 +6,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
@@ -19,7 +19,9 @@ from kho.warehouse.models import MaintenanceReport
 if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
-    from pyiceberg.table import Table
+    from pyiceberg.manifest import DataFile
+    from pyiceberg.table import Table, Transaction
+    from pyiceberg.table.update.snapshot import _OverwriteFiles
 
     from kho.warehouse.service import Warehouse
 
@@ -147,13 +149,15 @@ def _verify(
         )
 
 
-def _rewrite_producer(tx: object, old: list[object], new: list[object]) -> object:
+def _rewrite_producer(
+    tx: Transaction, old: Sequence[DataFile], new: Sequence[DataFile]
+) -> _OverwriteFiles:
     from pyiceberg.table.snapshots import Operation
     from pyiceberg.table.update.snapshot import _OverwriteFiles
     from pyiceberg.table.update.validate import _validate_data_files_exist
 
     class _RewriteFiles(_OverwriteFiles):
-        """A compaction: concurrent appends do not conflict, only the rewritten files must remain."""
+        """Compaction: concurrent appends do not conflict; the rewritten files must remain."""
 
         def _validate_concurrency(self) -> None:
             window = self._commit_window
@@ -164,14 +168,14 @@ def _rewrite_producer(tx: object, old: list[object], new: list[object]) -> objec
 
     producer = _RewriteFiles(
         operation=Operation.OVERWRITE,
-        transaction=tx,  # type: ignore[arg-type]
-        io=tx._table.io,  # type: ignore[attr-defined]
+        transaction=tx,
+        io=tx._table.io,
         snapshot_properties={"kho.maintenance": "compaction"},
     )
     for data_file in old:
-        producer.delete_data_file(data_file)  # type: ignore[arg-type]
+        producer.delete_data_file(data_file)
     for data_file in new:
-        producer.append_data_file(data_file)  # type: ignore[arg-type]
+        producer.append_data_file(data_file)
     return producer
 
 

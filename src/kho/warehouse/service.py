@@ -1,4 +1,4 @@
-"""The warehouse: typed, versioned Iceberg tables in the metadata DB's SQL catalog, read by DuckDB."""
+"""The warehouse: typed, versioned Iceberg tables in the metadata DB's catalog, read by DuckDB."""
 
 from __future__ import annotations
 
@@ -58,7 +58,9 @@ class Warehouse:
         """Tables as ``namespace.table``, sorted; all namespaces when none is given."""
         from pyiceberg.exceptions import NoSuchNamespaceError
 
-        namespaces = [namespace] if namespace else [".".join(n) for n in self.catalog.list_namespaces()]
+        namespaces = (
+            [namespace] if namespace else [".".join(n) for n in self.catalog.list_namespaces()]
+        )
         found: list[str] = []
         for name in namespaces:
             try:
@@ -102,7 +104,9 @@ class Warehouse:
     def snapshots(self, ident: str) -> list[SnapshotInfo]:
         """Every retained version of the table, oldest first (metadata only)."""
         table = self.load(ident)
-        ordered = sorted(table.metadata.snapshots, key=lambda s: (s.timestamp_ms, s.sequence_number))
+        ordered = sorted(
+            table.metadata.snapshots, key=lambda s: (s.timestamp_ms, s.sequence_number)
+        )
         return [_snapshot_info(s) for s in ordered]
 
     def scan_sql(self, ident: str, *, snapshot_id: int | None = None) -> str:
@@ -141,7 +145,9 @@ class Warehouse:
         """Load batches atomically: one commit at the end, nothing left behind if anything fails."""
         namespace, _ = split_ident(ident)
         if mode not in MODES:
-            raise InvalidInput(f"Unknown write mode {mode!r}.", hint=f"Use one of: {', '.join(MODES)}.")
+            raise InvalidInput(
+                f"Unknown write mode {mode!r}.", hint=f"Use one of: {', '.join(MODES)}."
+            )
         iterator = iter(batches)
         first = next(iterator, None)
         if first is None:
@@ -220,20 +226,22 @@ class Warehouse:
         writer = _write.FileWriter(tx, target)
         incoming = _collect(writer, stream)
         con = self.duck()
-        view = "kho_incoming"
-        con.register(view, incoming)
-        check_keys(con, view, key)
-        with _discard_on_failure(writer):
-            old = _write.current_data_files(tx)
-            if fresh or not old:
-                writer.write(incoming.to_batches())
-            else:
-                scan = f"iceberg_scan('{tx._table.metadata_location}')"
-                writer.write(merged_rows(con, scan=scan, view=view, key=key))
-            producer = _write.replace_producer(tx, old, writer.files)
-            writer.producer = producer
-            snapshot_id = _write.commit(tx, producer, ident)
-        con.close()
+        try:
+            con.register("kho_incoming", incoming)
+            check_keys(con, "kho_incoming", key)
+            with _discard_on_failure(writer):
+                old = _write.current_data_files(tx)
+                if fresh or not old:
+                    writer.write(incoming.to_batches())
+                else:
+                    location = tx._table.metadata_location.replace("'", "''")
+                    scan = f"iceberg_scan('{location}')"
+                    writer.write(merged_rows(con, scan=scan, view="kho_incoming", key=key))
+                producer = _write.replace_producer(tx, old, writer.files)
+                writer.producer = producer
+                snapshot_id = _write.commit(tx, producer, ident)
+        finally:
+            con.close()
         return WriteResult(snapshot_id, incoming.num_rows, self.row_count(ident), changes)
 
     # -- maintenance -------------------------------------------------------------------------

@@ -30,7 +30,12 @@ def create_app(platform: Platform | None = None) -> FastAPI:
             conn.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__}
 
+    from pathlib import Path
+
+    from fastapi.staticfiles import StaticFiles
+
     from kho.web.pages import install_pages
 
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     install_pages(app)
     return app

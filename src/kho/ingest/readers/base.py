@@ -78,3 +78,8 @@ def positional_headers(width: int) -> list[str]:
 def unreadable(path: Path, problem: str, hint: str) -> SourceUnreadable:
     """A refusal that names the file, says what is wrong and what to do."""
     return SourceUnreadable(f"Cannot read {path.name}: {problem}", hint=hint, details={"path": str(path)})
+
+
+def size_of(path: Path, shown: Path) -> int:
+    """The size of the file the person gave (the archive, not the extracted copy)."""
+    return (shown if shown.exists() else path).stat().st_size

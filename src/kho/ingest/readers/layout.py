@@ -13,7 +13,7 @@ MAX_HEADER_ROWS = 6
 NUMBER_RE = re.compile(r"^[-+]?\(?\d[\d.,\s]*\)?%?$")
 DATE_RE = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}([ T].*)?$")
 YEAR_RE = re.compile(r"^(19|20)\d\d$")
-INDEX_RE = re.compile(r"^([IVXL]+|[A-Za-z])\.?$")
+INDEX_RE = re.compile(r"^([IVXL]+|[A-Z])\.?$")
 MISSING_MARKS = {"..", "...", "-", "x", "…"}
 NUMBERING_CELL_RE = re.compile(r"^(\(?\d+\)?|[A-Z]|\d+\s*=\s*[\d\s+\-*/().]+)$")
 UNITS_RE = re.compile(r"(?i)(?:đơn\s*vị(?:\s*tính)?|đvt|§¬n\s*vÞ(?:\s*tÝnh)?|unit)\s*:\s*(.+)")
@@ -60,7 +60,8 @@ def is_data_value(text: str) -> bool:
 
 
 def _is_label(text: str) -> bool:
-    return not is_data_value(text) or bool(YEAR_RE.match(text))
+    is_value = NUMBER_RE.match(text) or DATE_RE.match(text) or text in MISSING_MARKS
+    return not is_value or bool(YEAR_RE.match(text))
 
 
 def filled(row: Sequence[Cell]) -> list[str]:
@@ -86,7 +87,9 @@ def is_numbering_row(row: Sequence[Cell]) -> bool:
     cells = filled(row)
     if len(cells) < 3 or not all(NUMBERING_CELL_RE.match(c) for c in cells):
         return False
-    numbers = [int(re.match(r"\(?(\d+)", c).group(1)) for c in cells if c[0] in "(0123456789")]  # type: ignore[union-attr]
+    if not any(c.isalpha() or "=" in c or c.startswith("(") for c in cells):
+        return False
+    numbers = [int(m.group(1)) for c in cells if (m := re.match(r"\(?(\d+)", c))]
     return len(numbers) >= 2 and numbers == sorted(numbers) and numbers[-1] <= 3 * len(row) + 3
 
 
@@ -147,12 +150,25 @@ def _last_filled(row: Sequence[Cell]) -> int:
 
 def _find_header(rows: list[list[Cell]], width: int, layout: Layout) -> int | None:
     for i, row in enumerate(rows):
-        if not filled(row) or (is_sparse(row, width) and width > 1 and len(filled(row)) < 2):
+        count = len(filled(row))
+        if count == 0 or (count < 2 and width > 1):
             continue
-        if is_sparse(row, width) and not _followed_by_data(rows, i):
+        if is_sparse(row, width) and not _followed_by_data(rows, i) and not _tops_header(rows, i):
             continue
         return i if is_header_like(row) else None
     return None
+
+
+def _tops_header(rows: list[list[Cell]], i: int) -> bool:
+    """A sparse row of merged parent labels (not starting in column A) right above the header."""
+    below = rows[i + 1] if i + 1 < len(rows) else []
+    return (
+        rows[i][0] is None
+        and len(filled(rows[i])) >= 2
+        and unit_of(rows[i]) is None
+        and bool(filled(below))
+        and is_header_like(below)
+    )
 
 
 def _followed_by_data(rows: list[list[Cell]], i: int) -> bool:
@@ -190,17 +206,20 @@ def _header_block(
     rows: list[list[Cell]], start: int, width: int, layout: Layout, *, forced: bool
 ) -> tuple[list[int], int]:
     """The header rows from `start` down to the first data row, and that data row's index."""
-    block, pending, i = [start], [], start + 1
+    block, i = [start], start + 1
     while i < len(rows) and len(block) < MAX_HEADER_ROWS:
         row = rows[i]
         kind = _between_kind(row, rows[start], width)
-        if kind is None and (forced or is_data_like(row) or is_group_row(row, width)):
+        if kind is None and (
+            forced
+            or is_data_like(row)
+            or is_group_row(row, width)
+            or not _continues_header(row, [rows[b] for b in block])
+        ):
             break
         if kind is None:
-            block.extend(j for j, _ in pending if False)
             block.append(i)
         else:
-            pending.append((i, kind))
             layout.skipped.append((i, kind))
             if kind == "units":
                 layout.warnings.append(f"values in {unit_of(row)}")
@@ -212,11 +231,16 @@ def _header_block(
     return block, i
 
 
+def _continues_header(row: list[Cell], block: list[list[Cell]]) -> bool:
+    """A sub-header row fills columns the rows above left empty, repeats them, or is sparse."""
+    top = block[0]
+    fills_gap = any(c is not None and all(b[j] is None for b in block) for j, c in enumerate(row))
+    repeats = any(c is not None and c == top[j] for j, c in enumerate(row))
+    return fills_gap or repeats or len(filled(row)) * 2 <= len(filled(top))
+
+
 def _single_header(start: int, layout: Layout) -> tuple[list[int], int]:
     layout.skipped = [(i, k) for i, k in layout.skipped if i < start]
-    layout.warnings = [w for w in layout.warnings if not w.startswith("values in")] + [
-        w for w in layout.warnings if w.startswith("values in") and False
-    ]
     return [start], start + 1
 
 

@@ -1,0 +1,110 @@
+"""Reference pages generated from the code itself (run by cog; checked in CI so docs stay true)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import click
+
+
+def _commands(group: click.Group, prefix: str) -> Iterator[tuple[str, click.Command]]:
+    ctx = click.Context(group)
+    for name in sorted(group.list_commands(ctx)):
+        cmd = group.get_command(ctx, name)
+        if cmd is None:
+            continue
+        path = f"{prefix} {name}"
+        if isinstance(cmd, click.Group):
+            yield path, cmd
+            yield from _commands(cmd, path)
+        else:
+            yield path, cmd
+
+
+def command_paths() -> list[str]:
+    """Every `kho …` command path, groups included."""
+    import typer
+
+    from kho.cli.main import app
+
+    root = typer.main.get_command(app)
+    assert isinstance(root, click.Group)
+    return [path for path, _ in _commands(root, "kho")]
+
+
+def cli_reference() -> str:
+    """Markdown: the `--help` text of every command."""
+    import os
+
+    from typer.testing import CliRunner
+
+    from kho.cli.main import app
+
+    os.environ["COLUMNS"] = "100"
+    os.environ["TERM"] = "dumb"
+    runner = CliRunner()
+    out = []
+    for path in ["kho", *command_paths()]:
+        args = path.split()[1:]
+        text = runner.invoke(app, [*args, "--help"], terminal_width=100, color=False).stdout
+        out.append(f"## `{path}`\n\n```text\n{text.rstrip()}\n```\n")
+    return "\n".join(out)
+
+
+def settings_reference() -> str:
+    """Markdown table of every setting with its environment variable, default and meaning."""
+    from kho.settings import Settings
+
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = "" if field.default is None else f"`{field.default}`"
+        rows.append(f"| `KHO_{name.upper()}` | {default} | {field.description or ''} |")
+    return "\n".join(rows) + "\n"
+
+
+def error_reference() -> str:
+    """Markdown table of the error family: HTTP status and CLI exit code of each class."""
+    from kho import errors
+
+    rows = ["| error | type | HTTP status | exit code | meaning |", "|---|---|---|---|---|"]
+    for cls in _error_classes(errors.KhoError):
+        doc = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+        rows.append(f"| `{cls.__name__}` | `{cls.type_name}` | {cls.status} | {cls.exit_code} | {doc} |")
+    return "\n".join(rows) + "\n"
+
+
+def _error_classes(base: type) -> list[type]:
+    out = [base]
+    for sub in base.__subclasses__():
+        out.extend(_error_classes(sub))
+    return out
+
+
+def api_routes() -> list[tuple[str, str]]:
+    """(method, path) of every documented HTTP route of the app."""
+    from fastapi.routing import APIRoute
+
+    from kho.web.app import create_app
+
+    app = create_app()
+    out = []
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            for method in sorted(route.methods - {"HEAD"}):
+                out.append((method, route.path))
+    return sorted(set(out), key=lambda r: (r[1], r[0]))
+
+
+def api_reference() -> str:
+    """Markdown table of the HTTP routes with their summaries."""
+    from fastapi.routing import APIRoute
+
+    from kho.web.app import create_app
+
+    app = create_app()
+    rows = ["| method | path | what |", "|---|---|---|"]
+    for route in sorted((r for r in app.routes if isinstance(r, APIRoute)), key=lambda r: r.path):
+        for method in sorted(route.methods - {"HEAD"}):
+            what = route.summary or (route.description or "").split("\n")[0] or route.name
+            rows.append(f"| {method} | `{route.path}` | {what} |")
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,112 @@
+"""Casting behind :func:`kho.ingest.coltypes.cast_column`: typed values plus a reason per bad cell."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kho.ingest.vn import booleans, dates, numbers
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from kho.ingest.coltypes import ColumnType
+
+_V, _T = "v", "t"
+
+
+def cast(values: pl.Series, ctype: ColumnType) -> tuple[pl.Series, pl.Series]:
+    """Cast ``values`` to ``ctype``; reasons are null where the cell is empty or cast fine."""
+    import polars as pl
+
+    frame = values.alias(_V).to_frame()
+    if ctype.kind == "text":
+        typed = _to_text(values)
+        return typed, pl.Series(values.name, [None] * values.len(), dtype=pl.String)
+    if values.dtype == pl.String:
+        expr, why = _parse_expr(frame, ctype)
+    else:
+        expr, why = _native_expr(values, ctype), f"is not a {ctype.kind} value"
+    out = frame.with_columns(expr.alias(_T)).select(
+        pl.col(_T),
+        pl.when(pl.col(_V).is_not_null() & pl.col(_T).is_null())
+        .then(pl.format("'{}' " + why, pl.col(_V).cast(pl.String).str.slice(0, 80)))
+        .otherwise(None)
+        .alias("why"),
+    )
+    return out.to_series(0).alias(values.name), out.to_series(1).alias(values.name)
+
+
+def _to_text(values: pl.Series) -> pl.Series:
+    import polars as pl
+
+    if values.dtype == pl.String:
+        return values
+    if values.dtype.is_float():
+        whole = values.is_not_nan() & (values == values.round(0)) & (values.abs() < 2**53)
+        as_int = values.cast(pl.Int64, strict=False).cast(pl.String)
+        return pl.select(pl.when(whole).then(as_int).otherwise(values.cast(pl.String))).to_series()
+    return values.cast(pl.String)
+
+
+def _parse_expr(frame: pl.DataFrame, ctype: ColumnType) -> tuple[pl.Expr, str]:
+    if ctype.kind in ("integer", "decimal", "float"):
+        return _number_expr(frame, ctype)
+    if ctype.kind in ("date", "timestamp"):
+        return _date_expr(frame, ctype)
+    if ctype.kind == "boolean":
+        return _boolean_expr(), "is not a yes/no value (Có/Không, Đúng/Sai, x)"
+    raise ValueError(f"Unknown column kind {ctype.kind!r}.")
+
+
+def _number_expr(frame: pl.DataFrame, ctype: ColumnType) -> tuple[pl.Expr, str]:
+    import polars as pl
+
+    style = ctype.number_style or "plain"
+    v = pl.col(_V)
+    has_extras = bool(frame.select(v.str.contains(r"[^\d.,\-]").any()).item())
+    plain = numbers.normalise_expr(_V, style, has_extras=has_extras)
+    fits = v.str.contains(numbers.full_pattern(numbers.CORES[style]))
+    example = numbers.EXAMPLE[style]
+    if ctype.kind == "integer":
+        target: pl.DataType = pl.Int64()
+        why = f"is not a whole number written like {example.split(',' if style == 'dot_thousands' else '.')[0]}"
+    elif ctype.kind == "decimal":
+        scale = ctype.scale or 0
+        target = pl.Decimal(38, scale)
+        fits = fits & ~plain.str.contains(rf"\.\d{{{scale + 1},}}$")
+        why = f"is not a number written like {example} with at most {scale} decimals"
+    else:
+        target, why = pl.Float64(), f"is not a number written like {example}"
+    return pl.when(fits).then(plain.cast(target, strict=False)), why
+
+
+def _date_expr(frame: pl.DataFrame, ctype: ColumnType) -> tuple[pl.Expr, str]:
+    import polars as pl
+
+    form = dates.form_for(ctype.date_format or "%d/%m/%Y")
+    parse = dates.parse_date_expr if ctype.kind == "date" else dates.parse_datetime_expr
+    expr = parse(_V, form)
+    if form.fmt.endswith("%Y"):
+        expr = pl.when(expr.dt.year().is_between(1000, 9999)).then(expr)
+    if form is not dates.ISO and frame.select(pl.col(_V).str.contains(r"^\d{4}-").any()).item():
+        expr = pl.coalesce(expr, parse(_V, dates.ISO))
+    what = "date" if ctype.kind == "date" else "date and time"
+    return expr, f"is not a {form.label} {what}"
+
+
+def _boolean_expr() -> pl.Expr:
+    import polars as pl
+
+    return pl.col(_V).replace_strict(booleans.tokens(numeric=True), default=None,
+                                      return_dtype=pl.Boolean)
+
+
+def _native_expr(values: pl.Series, ctype: ColumnType) -> pl.Expr:
+    import polars as pl
+
+    v, target = pl.col(_V), ctype.polars_type()
+    if ctype.kind == "integer" and values.dtype.is_float():
+        return pl.when(v == v.round(0)).then(v.cast(pl.Int64, strict=False))
+    if ctype.kind == "date" and isinstance(values.dtype, pl.Datetime):
+        return v.dt.date()
+    return v.cast(target, strict=False)

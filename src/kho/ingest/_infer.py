@@ -1,0 +1,296 @@
+"""Type inference behind :func:`kho.ingest.coltypes.infer_column`: sample first, then verify all."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from kho.ingest.coltypes import ColumnType
+from kho.ingest.vn import booleans, codes, dates, numbers
+
+if TYPE_CHECKING:
+    import polars as pl
+
+SAMPLE_SIZE = 2000
+MAX_MISFITS = 1000  # a typed column may hold at most this many misfits (and at most 1 %)
+_FORMS = [(f, re.compile(f.pattern)) for f in dates.FORMS]
+_ANY_NUMBER = re.compile(numbers.ANY_NUMBER)
+
+
+def misfit_bound(n: int) -> int:
+    """How many values may fail a type before the column stays text."""
+    return min(MAX_MISFITS, max(n // 100, 1 if n >= 20 else 0))
+
+
+def infer_text(s: pl.Series, name: str) -> ColumnType:
+    """Infer the type of non-null cleaned text values ``s``."""
+    n = s.len()
+    if n == 0:
+        return ColumnType("text", reason="every value is empty")
+    flag = codes.has_flag_hint(name)
+    family = _sample_family(s, n, flag)
+    if family is None:
+        return _free_text(s, n)
+    if family == "boolean":
+        return _verify_boolean(s, n, flag)
+    if family == "number":
+        return _verify_number(s, n, name)
+    return _verify_date(s, n, next(f for f, _ in _FORMS if f.label == family))
+
+
+def _sample_family(s: pl.Series, n: int, flag: bool) -> str | None:
+    step = max(1, n // SAMPLE_SIZE)
+    sample = s.gather_every(step).head(SAMPLE_SIZE).to_list()
+    tokens = booleans.tokens(numeric=flag)
+    counts = Counter(_classify(v, tokens) for v in sample)
+    counts.pop("text", None)
+    if not counts:
+        return None
+    family, hits = counts.most_common(1)[0]
+    if family.startswith("dd") and family != dates.ISO.label:
+        hits += counts.get(dates.ISO.label, 0)
+    return family if len(sample) - hits <= misfit_bound(n) else None
+
+
+def _classify(value: str, tokens: dict[str, bool]) -> str:
+    if value in tokens:
+        return "boolean"
+    for form, rx in _FORMS:
+        if rx.match(value):
+            return form.label
+    return "number" if _ANY_NUMBER.match(value) else "text"
+
+
+def _free_text(s: pl.Series, n: int) -> ColumnType:
+    example = s.head(1).item()
+    return ColumnType("text", reason=f"{n:,} values are free text (e.g. {_quote(example)})")
+
+
+def _quote(value: object) -> str:
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:37] + "…")
+
+
+def _too_many(s: pl.Series, mask: pl.Series, n: int, what: str) -> ColumnType:
+    bad = s.filter(~mask)
+    warn = (f"{bad.len():,} of {n:,} values are not {what} (e.g. {_quote(bad.head(1).item())}), "
+            f"more than the {misfit_bound(n):,} allowed; kept as text")
+    return ColumnType("text", reason=f"values are mostly {what} but not all", warnings=[warn])
+
+
+def _misfit_warning(s: pl.Series, mask: pl.Series, what: str) -> list[str]:
+    bad = s.filter(~mask)
+    if bad.is_empty():
+        return []
+    return [f"{bad.len():,} values are not {what} and will be rejected "
+            f"(e.g. {_quote(bad.head(1).item())})"]
+
+
+def _verify_boolean(s: pl.Series, n: int, flag: bool) -> ColumnType:
+    tokens = booleans.tokens(numeric=flag)
+    mask = s.is_in(list(tokens))
+    if n - int(mask.sum()) > misfit_bound(n):
+        return _too_many(s, mask, n, "yes/no values")
+    warnings = _misfit_warning(s, mask, "yes/no values")
+    if booleans.is_mark_only(set(s.filter(mask).unique().to_list())):
+        reason = "only 'x' marks and blanks: 'x' means true, blanks stay empty (null)"
+        return ColumnType("boolean", reason=reason, warnings=warnings)
+    return ColumnType("boolean", reason=f"{int(mask.sum()):,} values are yes/no words",
+                      warnings=warnings)
+
+
+def _verify_date(s: pl.Series, n: int, form: dates.DateForm) -> ColumnType:
+    import polars as pl
+
+    c = pl.col("v").str
+    exprs = {"main": c.contains(form.pattern), "time": c.contains(dates.HAS_TIME).sum(),
+             "out": c.contains(form.year_out).sum(), "day13": c.contains(dates.DAY_ABOVE_12).sum()}
+    if form is not dates.ISO:
+        exprs["iso"] = c.contains(dates.ISO.pattern)
+    row = s.to_frame("v").select(**exprs)
+    mask = row["main"] | row["iso"] if "iso" in row.columns else row["main"]
+    what = f"{form.label} dates"
+    if n - int(mask.sum()) > misfit_bound(n):
+        return _too_many(s, mask, n, what)
+    has_time = int(row["time"][0]) > 0
+    warnings = _misfit_warning(s, mask, what) + _date_warnings(row, form, n)
+    return ColumnType(
+        "timestamp" if has_time else "date",
+        date_format=form.fmt + (" %H:%M:%S" if has_time else ""),
+        reason=f"{int(mask.sum()):,} of {n:,} values are {what}" + (" with times" if has_time else ""),
+        warnings=warnings,
+    )
+
+
+def _date_warnings(row: pl.DataFrame, form: dates.DateForm, n: int) -> list[str]:
+    out = []
+    if "iso" in row.columns and int(row["iso"].sum()) and int(row["main"].sum()):
+        out.append(f"{int(row['iso'].sum()):,} values written yyyy-mm-dd were also accepted")
+    if int(row["out"][0]):
+        out.append(f"{int(row['out'][0]):,} dates have a year outside 1900–2100; check them")
+    if form.day_first and n > 1 and not int(row["day13"][0]):
+        out.append("ambiguous dates: no value has a day above 12, so day and month cannot be told "
+                   "apart from the data; read day-first (dd/mm) as Vietnamese dates are")
+    return out
+
+
+def _verify_number(s: pl.Series, n: int, name: str) -> ColumnType:
+    import polars as pl
+
+    c = pl.col("v").str
+    row = s.to_frame("v").select(
+        plain=c.contains(numbers.PLAIN_INTEGER).sum(), lead0=c.contains(numbers.LEADING_ZERO).sum(),
+        proc=c.contains(codes.PROCEDURE_CODE).sum(), longest=c.len_bytes().max(),
+        shortest=c.len_bytes().min(),
+    ).row(0, named=True)
+    code = _as_code(s, n, name, row)
+    if code is not None:
+        return code
+    if row["plain"] == n:
+        return ColumnType("integer", number_style="plain",
+                          reason=f"all {n:,} values are whole numbers")
+    return _verify_styled_number(s, n)
+
+
+def _as_code(s: pl.Series, n: int, name: str, row: dict[str, int]) -> ColumnType | None:
+    if codes.has_code_hint(name):
+        return ColumnType("text", reason=f"the header {name!r} names a code or identifier; "
+                          "numeric-looking values kept as text")
+    if row["proc"] == n:
+        return ColumnType("text", reason="values are procedure codes like 1.004227, not numbers")
+    if row["lead0"]:
+        example = s.filter(s.str.contains(numbers.LEADING_ZERO)).head(1).item()
+        warn = (f"{row['lead0']:,} values have leading zeros (e.g. {_quote(example)}); kept as "
+                "text so the zeros are not lost")
+        return ColumnType("text", reason="numeric-looking codes with leading zeros", warnings=[warn])
+    if row["plain"] == n and row["longest"] > codes.MAX_INTEGER_DIGITS:
+        return ColumnType("text", reason="values longer than 18 digits are identifiers")
+    if row["plain"] == n and row["longest"] == row["shortest"] >= 10:
+        warn = f"every value has exactly {row['longest']} digits: read as identifiers, not amounts"
+        return ColumnType("text", reason="fixed-length digit codes", warnings=[warn])
+    return None
+
+
+def _verify_styled_number(s: pl.Series, n: int) -> ColumnType:
+    style = _sample_style(s)
+    if style is not None:
+        fast = _fast_styled_number(s, n, style)
+        if fast is not None:
+            return fast
+    return _full_styled_number(s, n)
+
+
+def _sample_style(s: pl.Series) -> numbers.NumberStyle | None:
+    sample = s.gather_every(max(1, s.len() // SAMPLE_SIZE)).head(SAMPLE_SIZE).to_frame("v")
+    row = sample.select(**numbers.evidence_exprs("v")).row(0, named=True)
+    if row["dot_only"] and not row["comma_only"]:
+        return "dot_thousands"
+    if row["comma_only"] and not row["dot_only"]:
+        return "comma_thousands" if row["has_comma"] else "plain"
+    return None
+
+
+def _fast_styled_number(s: pl.Series, n: int, style: numbers.NumberStyle) -> ColumnType | None:
+    """One parallel pass when the sample already shows the convention; None if unsure."""
+    import polars as pl
+
+    c = pl.col("v").str
+    dot = style == "dot_thousands"
+    core = numbers.CORES["dot_thousands" if dot else "comma_thousands"]
+    row = s.to_frame("v").select(
+        fits=c.contains(numbers.full_pattern(core)).sum(),
+        other=c.contains(numbers.full_pattern(numbers.ONLY["comma_thousands" if dot else "dot_thousands"])).sum(),
+        percent=c.contains(numbers.PERCENT).sum(), currency=c.contains(numbers.CURRENCY_SUFFIX).sum(),
+        has_comma=c.contains(",", literal=True).sum(), scale=numbers.decimals_expr("v", style),
+    ).row(0, named=True)
+    if row["other"] or n - row["fits"] > misfit_bound(n) or row["fits"] < n:
+        return None  # conflicting evidence or misfits to describe: take the full path
+    if not dot:
+        style = "comma_thousands" if row["has_comma"] else "plain"
+    warnings = _unit_warnings(row["percent"], row["currency"])
+    return _number_type(style, row["scale"] or 0, int(row["fits"]), n, warnings)
+
+
+def _full_styled_number(s: pl.Series, n: int) -> ColumnType:
+    import polars as pl
+
+    c = pl.col("v").str
+    frame = s.to_frame("v")
+    row = frame.select(
+        **numbers.evidence_exprs("v"),
+        percent=c.contains(numbers.PERCENT).sum(), currency=c.contains(numbers.CURRENCY_SUFFIX).sum(),
+    )
+    counts = {k: int(row[k][0]) for k in row.columns}
+    ev = numbers.NumberEvidence(n=n, **{k: counts[k] for k in (
+        "dot_only", "comma_only", "ambiguous_dot", "ambiguous_comma", "long_plain", "has_comma")})
+    bound = misfit_bound(n)
+    style, warnings = numbers.decide_style(ev, bound)
+    if style is None:
+        return ColumnType("text", reason="numbers written in two conventions", warnings=warnings)
+    fits = frame.select(c.contains(numbers.full_pattern(numbers.CORES[style]))).to_series()
+    if n - int(fits.sum()) > bound:
+        return _too_many(s, fits, n, "numbers")
+    scale = frame.filter(fits).select(numbers.decimals_expr("v", style)).item() or 0
+    warnings += _misfit_warning(s, fits, f"numbers written like {numbers.EXAMPLE[style]}")
+    warnings += _unit_warnings(counts["percent"], counts["currency"])
+    return _number_type(style, scale, int(fits.sum()), n, warnings)
+
+
+def _number_type(style: numbers.NumberStyle, scale: int, fits: int, n: int,
+                 warnings: list[str]) -> ColumnType:
+    kind = "integer" if scale == 0 else "decimal" if scale <= 9 else "float"
+    reason = f"{fits:,} of {n:,} values are numbers written like {numbers.EXAMPLE[style]}"
+    return ColumnType(kind, number_style=style, scale=scale if kind == "decimal" else None,
+                      reason=reason, warnings=warnings)
+
+
+def _unit_warnings(percent: int, currency: int) -> list[str]:
+    out = []
+    if percent:
+        out.append(f"percent sign removed from {percent:,} values ('93,23%' is stored as 93.23)")
+    if currency:
+        out.append(f"currency unit (đ, đồng, VND, VNĐ) removed from {currency:,} values")
+    return out
+
+
+def infer_native(values: pl.Series, name: str) -> ColumnType:
+    """Infer the type of a column a reader already typed (Excel numbers, dates, booleans)."""
+    import polars as pl
+
+    s = values.drop_nulls()
+    dtype = values.dtype
+    if dtype == pl.Boolean:
+        return ColumnType("boolean", reason="the file stores yes/no values")
+    if dtype.is_numeric() and codes.has_code_hint(name):
+        return ColumnType("text", reason=f"the header {name!r} names a code; numbers kept as text")
+    if dtype.is_integer():
+        return ColumnType("integer", number_style="plain", reason="the file stores whole numbers")
+    if dtype.is_float():
+        return _infer_float(s.filter(s.is_not_nan()))
+    if dtype == pl.Date:
+        return ColumnType("date", date_format="%Y-%m-%d", reason="the file stores dates")
+    if isinstance(dtype, pl.Datetime):
+        return _infer_datetime(s)
+    if isinstance(dtype, pl.Decimal):
+        return ColumnType("decimal", scale=dtype.scale, reason="the file stores exact decimals")
+    return ColumnType("text", reason=f"the file stores {dtype} values, kept as text")
+
+
+def _infer_float(s: pl.Series) -> ColumnType:
+    integral = s.is_empty() or bool(((s == s.round(0)) & (s.abs() < 2**53)).all())
+    if integral and not s.is_empty():
+        return ColumnType("integer", number_style="plain",
+                          reason=f"all {s.len():,} numbers are whole")
+    return ColumnType("float", reason="the file stores fractional numbers")
+
+
+def _infer_datetime(s: pl.Series) -> ColumnType:
+    import polars as pl
+
+    midnight = s.is_empty() or bool((s.dt.time() == pl.lit(0).cast(pl.Time)).all())
+    if midnight:
+        return ColumnType("date", date_format="%Y-%m-%d",
+                          reason="the file stores dates (every time is midnight)")
+    return ColumnType("timestamp", date_format="%Y-%m-%d %H:%M:%S",
+                      reason="the file stores dates with times")

@@ -1,0 +1,38 @@
+"""Page words in Vietnamese and English."""
+
+WORDS: dict[str, dict[str, str]] = {
+    "vi": {
+        "site": "Kho dữ liệu mở", "tagline": "Tìm, xem và tải dữ liệu của các cơ quan nhà nước",
+        "search": "Tìm kiếm", "search_placeholder": "Ví dụ: dân số hà nội, hồ sơ một cửa",
+        "datasets_found": "bộ dữ liệu", "organisation": "Cơ quan", "sector": "Lĩnh vực",
+        "access": "Mức truy cập", "freshness": "Độ cập nhật", "updated": "Cập nhật",
+        "no_results": "Không tìm thấy bộ dữ liệu nào. Hãy thử từ khoá khác hoặc bỏ bớt bộ lọc.",
+        "rows": "dòng", "columns": "Từ điển dữ liệu", "column": "Cột", "label": "Tên gốc",
+        "type": "Kiểu", "unit": "Đơn vị", "description": "Mô tả", "preview": "Xem trước dữ liệu",
+        "versions": "Các phiên bản", "version": "Phiên bản", "added": "Thêm", "total": "Tổng",
+        "previous": "← Trước", "next": "Sau →", "licence": "Giấy phép", "keywords": "Từ khoá",
+        "source": "Nguồn", "contact": "Liên hệ", "api": "API", "all": "Tất cả",
+        "public": "Công khai", "internal": "Nội bộ", "restricted": "Hạn chế",
+        "fresh": "Cập nhật", "due": "Sắp đến hạn", "stale": "Quá hạn", "unknown": "Chưa rõ",
+        "not_found": "Không tìm thấy", "back": "Về trang chủ", "no_data": "Bộ dữ liệu chưa có dữ liệu.",
+        "switch": "English", "showing": "Hiển thị", "of": "trên", "latest": "mới nhất",
+        "filter": "Lọc", "clear": "Bỏ lọc",
+    },
+    "en": {
+        "site": "Open data warehouse", "tagline": "Find, view and download government data",
+        "search": "Search", "search_placeholder": "e.g. ha noi population, one-stop dossiers",
+        "datasets_found": "datasets", "organisation": "Organisation", "sector": "Sector",
+        "access": "Access", "freshness": "Freshness", "updated": "Updated",
+        "no_results": "No dataset found. Try other words or remove a filter.",
+        "rows": "rows", "columns": "Data dictionary", "column": "Column", "label": "Original header",
+        "type": "Type", "unit": "Unit", "description": "Description", "preview": "Data preview",
+        "versions": "Versions", "version": "Version", "added": "Added", "total": "Total",
+        "previous": "← Previous", "next": "Next →", "licence": "Licence", "keywords": "Keywords",
+        "source": "Source", "contact": "Contact", "api": "API", "all": "All",
+        "public": "Public", "internal": "Internal", "restricted": "Restricted",
+        "fresh": "Fresh", "due": "Due", "stale": "Stale", "unknown": "Unknown",
+        "not_found": "Not found", "back": "Back to home", "no_data": "This dataset has no data yet.",
+        "switch": "Tiếng Việt", "showing": "Showing", "of": "of", "latest": "latest",
+        "filter": "Filter", "clear": "Clear filters",
+    },
+}
