@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kho.ingest.vn import booleans, dates, numbers
@@ -48,7 +49,7 @@ def _to_text(values: pl.Series) -> pl.Series:
     return values.cast(pl.String)
 
 
-def _parse_expr(frame: pl.DataFrame, ctype: ColumnType) -> tuple[pl.Expr, str]:
+def _parse_expr(frame: pl.DataFrame, ctype: ColumnType) -> tuple[pl.Expr | pl.Series, str]:
     if ctype.kind in ("integer", "decimal", "float"):
         return _number_expr(frame, ctype)
     if ctype.kind in ("date", "timestamp"):
@@ -80,18 +81,47 @@ def _number_expr(frame: pl.DataFrame, ctype: ColumnType) -> tuple[pl.Expr, str]:
     return pl.when(fits).then(plain.cast(target, strict=False)), why
 
 
-def _date_expr(frame: pl.DataFrame, ctype: ColumnType) -> tuple[pl.Expr, str]:
+def _date_expr(frame: pl.DataFrame, ctype: ColumnType) -> tuple[pl.Series, str]:
+    form = dates.form_for(ctype.date_format or "%d/%m/%Y")
+    what = "date" if ctype.kind == "date" else "date and time"
+    values = frame.get_column(_V)
+    return _via_uniques(values, lambda u: _parse_dates(u, form, ctype)), f"is not a {form.label} {what}"
+
+
+def _via_uniques(values: pl.Series, parse: Callable[[pl.Series], pl.Series]) -> pl.Series:
+    """Parse each distinct value once when values repeat a lot (dates usually do)."""
+    if values.len() < 50_000:
+        return parse(values)
+    uniques = values.unique()
+    if uniques.len() > values.len() // 4:
+        return parse(values)
+    table = uniques.alias(_V).to_frame().with_columns(parse(uniques).alias(_T))
+    return values.alias(_V).to_frame().join(table, on=_V, how="left", maintain_order="left",
+                                            nulls_equal=False).get_column(_T)
+
+
+def _parse_dates(values: pl.Series, form: dates.DateForm, ctype: ColumnType) -> pl.Series:
     import polars as pl
 
-    form = dates.form_for(ctype.date_format or "%d/%m/%Y")
-    parse = dates.parse_date_expr if ctype.kind == "date" else dates.parse_datetime_expr
-    expr = parse(_V, form)
-    if form.fmt.endswith("%Y"):
-        expr = pl.when(expr.dt.year().is_between(1000, 9999)).then(expr)
+    frame = values.alias(_V).to_frame()
+    if ctype.kind == "date":
+        parsers = [dates.parse_date_expr(_V, form)]
+    else:
+        parsers = dates.datetime_exprs(_V, form, first=ctype.date_format or form.fmt)
     if form is not dates.ISO and frame.select(pl.col(_V).str.contains(r"^\d{4}-").any()).item():
-        expr = pl.coalesce(expr, parse(_V, dates.ISO))
-    what = "date" if ctype.kind == "date" else "date and time"
-    return expr, f"is not a {form.label} {what}"
+        parsers.append(dates.parse_date_expr(_V, dates.ISO) if ctype.kind == "date"
+                       else dates.datetime_exprs(_V, dates.ISO, first=dates.ISO.fmt)[0])
+    out = frame.select(parsers[0]).to_series()
+    for parser in parsers[1:]:
+        failed = (out.is_null() & values.is_not_null()).arg_true()
+        if failed.is_empty():
+            break
+        retry = frame[failed].select(parser).to_series()
+        out = out.scatter(failed, retry)
+    if form.fmt.endswith("%Y"):
+        out = frame.with_columns(out.alias(_T)).select(
+            pl.when(pl.col(_T).dt.year().is_between(1000, 9999)).then(pl.col(_T))).to_series()
+    return out
 
 
 def _boolean_expr() -> pl.Expr:

@@ -105,6 +105,7 @@ def _verify_date(s: pl.Series, n: int, form: dates.DateForm) -> ColumnType:
 
     c = pl.col("v").str
     exprs = {"main": c.contains(form.pattern), "time": c.contains(dates.HAS_TIME).sum(),
+             "seconds": c.contains(dates.HAS_SECONDS).sum(),
              "out": c.contains(form.year_out).sum(), "day13": c.contains(dates.DAY_ABOVE_12).sum()}
     if form is not dates.ISO:
         exprs["iso"] = c.contains(dates.ISO.pattern)
@@ -117,10 +118,14 @@ def _verify_date(s: pl.Series, n: int, form: dates.DateForm) -> ColumnType:
     warnings = _misfit_warning(s, mask, what) + _date_warnings(row, form, n)
     return ColumnType(
         "timestamp" if has_time else "date",
-        date_format=form.fmt + (" %H:%M:%S" if has_time else ""),
+        date_format=form.fmt + _time_format(has_time, int(row["seconds"][0]) > 0),
         reason=f"{int(mask.sum()):,} of {n:,} values are {what}" + (" with times" if has_time else ""),
         warnings=warnings,
     )
+
+
+def _time_format(has_time: bool, has_seconds: bool) -> str:
+    return "" if not has_time else " %H:%M:%S" if has_seconds else " %H:%M"
 
 
 def _date_warnings(row: pl.DataFrame, form: dates.DateForm, n: int) -> list[str]:
@@ -288,7 +293,7 @@ def _infer_float(s: pl.Series) -> ColumnType:
 def _infer_datetime(s: pl.Series) -> ColumnType:
     import polars as pl
 
-    midnight = s.is_empty() or bool((s.dt.time() == pl.lit(0).cast(pl.Time)).all())
+    midnight = s.is_empty() or bool(((s.dt.hour() == 0) & (s.dt.minute() == 0) & (s.dt.second() == 0)).all())
     if midnight:
         return ColumnType("date", date_format="%Y-%m-%d",
                           reason="the file stores dates (every time is midnight)")

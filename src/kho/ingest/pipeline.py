@@ -43,7 +43,7 @@ def detect_file_legacy(frame: pl.DataFrame, plans: list[ColumnPlan]) -> str | No
 
     from kho.ingest.vn.legacy import detect_legacy
 
-    values: list[str] = []
+    values: list[str] = [p.header for p in plans if p.header and not p.header.isascii()]
     for p in plans:
         col = frame[p.source]
         if col.dtype != pl.String:
@@ -114,7 +114,8 @@ def cast_batch(raw: pl.DataFrame, clean: pl.DataFrame, plans: list[ColumnPlan],
         p.null_count += good_vals.null_count()
         p.rejected += int(reasons[p.name].is_not_null().sum())
         if len(p.examples) < 3:
-            _add_examples(p, clean[p.source].filter(good_mask))
+            source = clean[p.source]
+            _add_examples(p, source.filter(good_mask) if source.dtype == pl.String else good_vals)
     frame = pl.DataFrame({p.name: typed[p.name].filter(good_mask) for p in plans})
     return BatchResult(table=_to_arrow(frame, schema), rejects=rejects, rows_read=raw.height)
 

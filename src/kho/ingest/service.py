@@ -122,6 +122,8 @@ class Ingest:
         if first is None or first.height == 0:
             first = _empty_frame(plans)
         legacy = pl_.detect_file_legacy(first, plans)
+        if legacy:
+            plans = self._plans(info.headers, legacy=legacy)
         clean_first = pl_.clean_frame(first, plans, legacy)
         pl_.infer_plans(clean_first, plans, fixed)
         schema = pl_.arrow_schema(plans)
@@ -153,9 +155,13 @@ class Ingest:
         return self._report(load_id, res, mode, source, source_name, legacy, plans, stats,
                             written, key_names, rows_rejected=int(rejects["line"].n_unique()) if rejects.height else 0)
 
-    def _plans(self, headers: Sequence[str]) -> list[pl_.ColumnPlan]:
+    def _plans(self, headers: Sequence[str], *, legacy: str | None = None) -> list[pl_.ColumnPlan]:
+        from kho.ingest.vn.legacy import convert_legacy
         from kho.ingest.vn.slugs import unique_slugs
+        from kho.ingest.vn.text import nfc
 
+        if legacy:
+            headers = [nfc(convert_legacy(h, legacy)) if h else h for h in headers]  # type: ignore[arg-type]
         keep = [(i, h) for i, h in enumerate(headers)
                 if not str(h).startswith(pl_.REJECT_EXPORT_PREFIX)]
         if not keep:

@@ -77,7 +77,9 @@ def positional_headers(width: int) -> list[str]:
 
 def unreadable(path: Path, problem: str, hint: str) -> SourceUnreadable:
     """A refusal that names the file, says what is wrong and what to do."""
-    return SourceUnreadable(f"Cannot read {path.name}: {problem}", hint=hint, details={"path": str(path)})
+    return SourceUnreadable(
+        f"Cannot read {path.name}: {problem}", hint=hint, details={"path": str(path)}
+    )
 
 
 def size_of(path: Path, shown: Path) -> int:

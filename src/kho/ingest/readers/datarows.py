@@ -1,4 +1,4 @@
-"""Sort the rows below the header: keep data, set aside blank, group, repeated-header and footer rows."""
+"""Sort the rows below the header: keep data, set aside blank/group/repeated-header/footer rows."""
 
 from __future__ import annotations
 

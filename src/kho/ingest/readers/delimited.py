@@ -1,4 +1,4 @@
-"""CSV/TSV reader: sniff encoding and delimiter, find the header, stream text batches with Polars."""
+"""CSV/TSV reader: sniff encoding and delimiter, find the header, stream text batches."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kho.ingest.readers.base import (
-    size_of as _size,
     DEFAULT_BATCH_ROWS,
     LINE,
     PROBLEM,
@@ -18,6 +17,9 @@ from kho.ingest.readers.base import (
     SourceInfo,
     row_text,
     unreadable,
+)
+from kho.ingest.readers.base import (
+    size_of as _size,
 )
 from kho.ingest.readers.datarows import RowSorter
 from kho.ingest.readers.encoding import detect_encoding, read_sample, transcode_to_utf8
@@ -36,7 +38,9 @@ csv.field_size_limit(1 << 30)
 class DelimitedSource:
     """A delimited text file opened for reading in batches."""
 
-    def __init__(self, path: Path, *, header_row: int | None = None, display_path: Path | None = None):
+    def __init__(
+        self, path: Path, *, header_row: int | None = None, display_path: Path | None = None
+    ):
         self.path = path
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         shown = display_path or path
@@ -92,7 +96,9 @@ class DelimitedSource:
                 if len(records) >= SAMPLE_ROWS + 10:
                     break
         except csv.Error as exc:
-            raise unreadable(self.info.path, f"line {line}: {exc}.", "Check the quoting of that line.") from exc
+            raise unreadable(
+                self.info.path, f"line {line}: {exc}.", "Check the quoting of that line."
+            ) from exc
         return records, complete
 
     def _describe(self, rows: list[list[str]]) -> None:
@@ -117,7 +123,9 @@ class DelimitedSource:
         for raw in self._scan(first_line, batch_rows):
             frame = self._frame(raw, next_line, counts, done)
             done += raw.height
-            next_line = int(frame[LINE][-1]) + 1 + _newlines_in_last(raw) if frame.height else next_line
+            next_line = (
+                int(frame[LINE][-1]) + 1 + _newlines_in_last(raw) if frame.height else next_line
+            )
             if previous is not None:
                 yield sorter.sort(previous[0], previous[1], last=False)
             previous = (frame, frame)
@@ -143,9 +151,13 @@ class DelimitedSource:
         try:
             yield from lazy.collect_batches(chunk_size=batch_rows)
         except pl.exceptions.ComputeError as exc:
-            raise unreadable(self.info.path, f"{exc}".splitlines()[0], "Save the file as CSV UTF-8.") from exc
+            raise unreadable(
+                self.info.path, f"{exc}".splitlines()[0], "Save the file as CSV UTF-8."
+            ) from exc
 
-    def _frame(self, raw: pl.DataFrame, first_line: int, counts: list[int] | None, done: int) -> pl.DataFrame:
+    def _frame(
+        self, raw: pl.DataFrame, first_line: int, counts: list[int] | None, done: int
+    ) -> pl.DataFrame:
         import polars as pl
 
         width = self.width
@@ -157,7 +169,9 @@ class DelimitedSource:
         lines = (spans + 1).cum_sum().shift(1, fill_value=0) + first_line
         extra = [f"c{i}" for i in range(width, raw.width)]
         problem = _ragged_problem(raw, width, extra, counts, done)
-        return raw.with_columns(lines.cast(pl.Int64).alias(LINE), problem.alias(PROBLEM)).drop(extra)
+        return raw.with_columns(lines.cast(pl.Int64).alias(LINE), problem.alias(PROBLEM)).drop(
+            extra
+        )
 
 
 def _record_width(rows: list[list[str]], layout: Layout) -> int:
@@ -179,11 +193,16 @@ def _ragged_problem(
 
     filled_extra = [pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") for c in extra]
     last_extra = pl.max_horizontal(
-        [pl.when(f).then(pl.lit(width + i + 1)).otherwise(pl.lit(0)) for i, f in enumerate(filled_extra)]
+        [
+            pl.when(f).then(pl.lit(width + i + 1)).otherwise(pl.lit(0))
+            for i, f in enumerate(filled_extra)
+        ]
     )
     more = (
         pl.when(last_extra >= width + len(extra))
-        .then(pl.format("row has more than {} fields, header has {}", last_extra - 1, pl.lit(width)))
+        .then(
+            pl.format("row has more than {} fields, header has {}", last_extra - 1, pl.lit(width))
+        )
         .when(last_extra > 0)
         .then(pl.format("row has {} fields, header has {}", last_extra, pl.lit(width)))
     )
@@ -193,9 +212,11 @@ def _ragged_problem(
     if len(fields) != raw.height:
         return more.otherwise(pl.lit(None, pl.String))
     fewer = pl.lit(fields).lt(width) & pl.lit(fields).gt(1)
-    return more.when(fewer).then(
-        pl.format("row has {} fields, header has {}", pl.lit(fields), pl.lit(width))
-    ).otherwise(pl.lit(None, pl.String))
+    return (
+        more.when(fewer)
+        .then(pl.format("row has {} fields, header has {}", pl.lit(fields), pl.lit(width)))
+        .otherwise(pl.lit(None, pl.String))
+    )
 
 
 def _field_counts(path: Path, delimiter: str, first_line: int) -> list[int] | None:
@@ -251,7 +272,11 @@ def sniff_delimiter(text: str) -> str:
         if delimiter not in sample:
             continue
         try:
-            widths = [len(r) for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter) if r]
+            widths = [
+                len(r)
+                for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+                if r
+            ]
         except csv.Error:
             continue
         widths = widths[:200]
@@ -280,7 +305,9 @@ MAGIC = [
 def _refuse_binary(path: Path, sample: bytes) -> None:
     for magic, what in MAGIC:
         if sample.startswith(magic):
-            raise unreadable(path, f"it is {what}, not delimited text.", "Open it with the right format.")
+            raise unreadable(
+                path, f"it is {what}, not delimited text.", "Open it with the right format."
+            )
     head = sample[:65536]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(0) > len(head) // 4:
         return

@@ -52,7 +52,9 @@ def detect_encoding(sample: bytes) -> Decision:
         if sample.startswith(bom):
             return Decision(name)
     if _looks_utf16(sample):
-        return Decision("utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be")
+        return Decision(
+            "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
+        )
     bad = _invalid_utf8_count(sample)
     if bad == 0:
         return Decision("utf-8")

@@ -1,4 +1,4 @@
-"""Excel reader (XLSX and legacy XLS) via fastexcel/calamine: pick a sheet, find the header, keep cell types."""
+"""Excel reader (XLSX, legacy XLS) via fastexcel: pick a sheet, find the header, keep cell types."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kho.ingest.readers.base import (
-    size_of as _size,
     DEFAULT_BATCH_ROWS,
     LINE,
     PROBLEM,
@@ -17,6 +16,9 @@ from kho.ingest.readers.base import (
     SourceInfo,
     row_text,
     unreadable,
+)
+from kho.ingest.readers.base import (
+    size_of as _size,
 )
 from kho.ingest.readers.datarows import RowSorter
 from kho.ingest.readers.layout import detect_layout, footer_start
@@ -32,8 +34,15 @@ SAVE_AS_CSV = "Open it in Excel or LibreOffice and save the sheet as CSV UTF-8."
 class ExcelSource:
     """One sheet of a workbook, loaded once as text for layout and once with cell types for data."""
 
-    def __init__(self, path: Path, fmt: FormatName, *, sheet: str | int | None = None,
-                 header_row: int | None = None, display_path: Path | None = None):
+    def __init__(
+        self,
+        path: Path,
+        fmt: FormatName,
+        *,
+        sheet: str | int | None = None,
+        header_row: int | None = None,
+        display_path: Path | None = None,
+    ):
         shown = display_path or path
         self.path = path
         self.info = SourceInfo(path=shown, format=fmt, size_bytes=_size(path, shown))
@@ -105,8 +114,10 @@ class ExcelSource:
         start, end = self.layout.data_start, self.end
         text = self.text.slice(start, max(end - start, 0))
         cols = [f"c{i}" for i in range(self.width)]
-        text = _pad(text, self.width).select([*cols, LINE]).with_columns(
-            pl.lit(None, pl.String).alias(PROBLEM)
+        text = (
+            _pad(text, self.width)
+            .select([*cols, LINE])
+            .with_columns(pl.lit(None, pl.String).alias(PROBLEM))
         )
         typed = self._typed(start, end - start, text)
         sorter = RowSorter(self.info, self.width, self.layout.header_cells)
@@ -156,17 +167,21 @@ def _open_workbook(path: Path, shown: Path) -> Any:
         reason = str(exc).splitlines()[0][:200]
         if _is_encrypted(path):
             raise unreadable(
-                shown, "the workbook is password-protected (encrypted).",
+                shown,
+                "the workbook is password-protected (encrypted).",
                 "Remove the password in Excel (File > Info > Protect Workbook) and save again.",
             ) from exc
-        raise unreadable(shown, f"it is not a readable Excel workbook ({reason}).", SAVE_AS_CSV) from exc
+        raise unreadable(
+            shown, f"it is not a readable Excel workbook ({reason}).", SAVE_AS_CSV
+        ) from exc
 
 
 def _is_encrypted(path: Path) -> bool:
     with path.open("rb") as handle:
         head = handle.read(1 << 16)
     return head.startswith(b"\xd0\xcf\x11\xe0") and (
-        "EncryptionInfo".encode("utf-16-le") in head or "EncryptedPackage".encode("utf-16-le") in head
+        "EncryptionInfo".encode("utf-16-le") in head
+        or "EncryptedPackage".encode("utf-16-le") in head
     )
 
 
@@ -176,8 +191,9 @@ def check_zip_safety(path: Path, shown: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except zipfile.BadZipFile as exc:
-        raise unreadable(shown, "it is named like an Excel workbook but is not one (bad zip).",
-                         SAVE_AS_CSV) from exc
+        raise unreadable(
+            shown, "it is named like an Excel workbook but is not one (bad zip).", SAVE_AS_CSV
+        ) from exc
     total = sum(m.file_size for m in members)
     packed = sum(m.compress_size for m in members) or 1
     if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO:
@@ -187,5 +203,7 @@ def check_zip_safety(path: Path, shown: Path) -> None:
             "refused as a possible zip bomb.",
             "If the workbook is genuine, save it as CSV UTF-8 and load that instead.",
         )
-    if not any(m.filename == "xl/workbook.xml" or m.filename.endswith("/workbook.xml") for m in members):
+    if not any(
+        m.filename == "xl/workbook.xml" or m.filename.endswith("/workbook.xml") for m in members
+    ):
         raise unreadable(shown, "the zip archive has no Excel workbook inside.", SAVE_AS_CSV)

@@ -8,13 +8,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kho.ingest.readers.base import (
-    size_of as _size,
     DEFAULT_BATCH_ROWS,
     LINE,
     PROBLEM,
     SourceInfo,
     positional_headers,
     unreadable,
+)
+from kho.ingest.readers.base import (
+    size_of as _size,
 )
 
 if TYPE_CHECKING:
@@ -32,8 +34,12 @@ class JsonSource:
     def __init__(self, path: Path, *, ndjson: bool = False, display_path: Path | None = None):
         shown = display_path or path
         self.path = path
-        self.info = SourceInfo(path=shown, format="ndjson" if ndjson else "json",
-                               size_bytes=_size(path, shown), encoding="utf-8")
+        self.info = SourceInfo(
+            path=shown,
+            format="ndjson" if ndjson else "json",
+            size_bytes=_size(path, shown),
+            encoding="utf-8",
+        )
         if path.stat().st_size == 0:
             raise unreadable(shown, "the file is empty (0 bytes).", "Export the data again.")
         self.records = _read_ndjson(path, shown) if ndjson else self._read_document()
@@ -44,29 +50,47 @@ class JsonSource:
             with self.path.open("rb") as handle:
                 document = json.load(handle)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            where = f" at line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
-            raise unreadable(self.info.path, f"it is not valid JSON{where}: {exc}.",
-                             "Check the file is complete JSON (UTF-8).") from exc
+            where = (
+                f" at line {exc.lineno}, column {exc.colno}"
+                if isinstance(exc, json.JSONDecodeError)
+                else ""
+            )
+            raise unreadable(
+                self.info.path,
+                f"it is not valid JSON{where}: {exc}.",
+                "Check the file is complete JSON (UTF-8).",
+            ) from exc
         return self._records_of(document)
 
     def _records_of(self, document: Any) -> list[Any]:
         if isinstance(document, list):
             return self._checked(document, "the top-level array")
         if isinstance(document, dict):
-            arrays = {k: v for k, v in document.items() if isinstance(v, list) and v and
-                      all(isinstance(x, dict | list) for x in v)}
+            arrays = {
+                k: v
+                for k, v in document.items()
+                if isinstance(v, list) and v and all(isinstance(x, dict | list) for x in v)
+            }
             if len(arrays) == 1:
                 key, records = next(iter(arrays.items()))
                 others = [k for k in document if k != key]
                 if others:
-                    self.info.warn(f"Read the records under {key!r}; ignored the other keys: "
-                                   f"{', '.join(others)}.")
+                    self.info.warn(
+                        f"Read the records under {key!r}; ignored the other keys: "
+                        f"{', '.join(others)}."
+                    )
                 return self._checked(records, f"the array under {key!r}")
-            found = (f"an object with {len(arrays)} arrays of records ({', '.join(arrays)})"
-                     if arrays else "an object without an array of records")
+            found = (
+                f"an object with {len(arrays)} arrays of records ({', '.join(arrays)})"
+                if arrays
+                else "an object without an array of records"
+            )
             raise unreadable(self.info.path, f"found {found}, not a table.", EXPECTED)
-        raise unreadable(self.info.path, f"found a single {type(document).__name__} value, not a table.",
-                         EXPECTED)
+        raise unreadable(
+            self.info.path,
+            f"found a single {type(document).__name__} value, not a table.",
+            EXPECTED,
+        )
 
     def _checked(self, records: list[Any], where: str) -> list[Any]:
         kinds = {type(r) for r in records if r is not None}
@@ -75,7 +99,9 @@ class JsonSource:
         if kinds <= {dict} or kinds <= {list}:
             return records
         names = ", ".join(sorted(k.__name__ for k in kinds))
-        raise unreadable(self.info.path, f"{where} mixes or holds non-record values ({names}).", EXPECTED)
+        raise unreadable(
+            self.info.path, f"{where} mixes or holds non-record values ({names}).", EXPECTED
+        )
 
     def _shape_columns(self) -> None:
         first = next((r for r in self.records if r is not None), None)
@@ -97,12 +123,17 @@ class JsonSource:
         rest_all_strings = all(isinstance(c, str) for r in rows[1:] for c in r)
         header = bool(head) and all(isinstance(c, str) for c in head) and not rest_all_strings
         self.info.has_header = header
-        self.info.headers = [str(c) for c in head] + [""] * (width - len(head)) if header \
+        self.info.headers = (
+            [str(c) for c in head] + [""] * (width - len(head))
+            if header
             else positional_headers(width)
+        )
         if header:
             self.info.header_lines = [1]
         else:
-            self.info.warn("The records are arrays without field names: columns are named Cột 1, Cột 2, …")
+            self.info.warn(
+                "The records are arrays without field names: columns are named Cột 1, Cột 2, …"
+            )
         self.keys = [str(i) for i in range(width)]
         self.offset = 1 if header else 0
         self.flat = [{str(i): v for i, v in enumerate(r)} for r in rows[self.offset :]]
@@ -116,8 +147,11 @@ class JsonSource:
         import polars as pl
 
         columns = [_column(f"c{i}", [r.get(k) for r in records]) for i, k in enumerate(self.keys)]
-        lines = pl.Series(LINE, range(start + 1 + self.offset, start + 1 + self.offset + len(records)),
-                          dtype=pl.Int64)
+        lines = pl.Series(
+            LINE,
+            range(start + 1 + self.offset, start + 1 + self.offset + len(records)),
+            dtype=pl.Int64,
+        )
         problem = pl.Series(PROBLEM, [None] * len(records), dtype=pl.String)
         return pl.DataFrame([*columns, lines, problem])
 
@@ -131,11 +165,15 @@ def _read_ndjson(path: Path, shown: Path) -> list[Any]:
             try:
                 value = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise unreadable(shown, f"line {number} is not valid JSON: {exc.msg}.",
-                                 "Each line of an NDJSON file must be one JSON object.") from exc
+                raise unreadable(
+                    shown,
+                    f"line {number} is not valid JSON: {exc.msg}.",
+                    "Each line of an NDJSON file must be one JSON object.",
+                ) from exc
             if not isinstance(value, dict):
-                raise unreadable(shown, f"line {number} holds a {type(value).__name__}, not an object.",
-                                 EXPECTED)
+                raise unreadable(
+                    shown, f"line {number} holds a {type(value).__name__}, not an object.", EXPECTED
+                )
             records.append(value)
     return records
 

@@ -1,4 +1,4 @@
-"""Find where the table really is: title rows, the (multi-row) header, numbering/units rows, footers."""
+"""Find where the table is: title rows, the (multi-row) header, numbering/units rows, footers."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ FOOTER_RE = re.compile(
     r"\(\d+\)|\*)"
 )
 END_TOTAL_RE = re.compile(r"(?i)^\s*(tổng\s*cộng|cộng)\b")
-TOTAL_RE = r"(?i)^\s*(tổng\s*số|tổng\s*cộng|cả\s*nước|toàn\s*quốc|whole\s*country|grand\s*total|total)\b"
+TOTAL_RE = (
+    r"(?i)^\s*(tổng\s*số|tổng\s*cộng|cả\s*nước|toàn\s*quốc|whole\s*country|grand\s*total|total)\b"
+)
 
 
 @dataclass
@@ -55,7 +57,10 @@ def clean(cell: object) -> Cell:
 def is_data_value(text: str) -> bool:
     """Whether a cell looks like a value (number, date, code, row index) rather than a label."""
     return bool(
-        NUMBER_RE.match(text) or DATE_RE.match(text) or INDEX_RE.match(text) or text in MISSING_MARKS
+        NUMBER_RE.match(text)
+        or DATE_RE.match(text)
+        or INDEX_RE.match(text)
+        or text in MISSING_MARKS
     )
 
 
@@ -122,9 +127,7 @@ def is_group_row(row: Sequence[Cell], width: int) -> bool:
     return row[0] is not None or (len(row) > 1 and row[1] is not None)
 
 
-def detect_layout(
-    raw_rows: Sequence[Sequence[object]], *, header_row: int | None = None
-) -> Layout:
+def detect_layout(raw_rows: Sequence[Sequence[object]], *, header_row: int | None = None) -> Layout:
     """Classify the first rows of a table; `header_row` (0-based here) forces the header."""
     rows = [[clean(c) for c in r] for r in raw_rows[:SAMPLE_ROWS]]
     width = max((_last_filled(r) + 1 for r in rows), default=0)
@@ -236,7 +239,8 @@ def _continues_header(row: list[Cell], block: list[list[Cell]]) -> bool:
     top = block[0]
     fills_gap = any(c is not None and all(b[j] is None for b in block) for j, c in enumerate(row))
     repeats = any(c is not None and c == top[j] for j, c in enumerate(row))
-    return fills_gap or repeats or len(filled(row)) * 2 <= len(filled(top))
+    has_gap = any(c is None and any(b[j] is not None for b in block) for j, c in enumerate(row))
+    return fills_gap or repeats or has_gap
 
 
 def _single_header(start: int, layout: Layout) -> tuple[list[int], int]:
@@ -292,7 +296,11 @@ def footer_start(raw_rows: Sequence[Sequence[object]], width: int) -> int:
         while trailing > 0 and not filled(rows[trailing - 1]):
             trailing -= 1
         return trailing
-    while keyword > 0 and filled(rows[keyword - 1]) and END_TOTAL_RE.match(filled(rows[keyword - 1])[0]):
+    while (
+        keyword > 0
+        and filled(rows[keyword - 1])
+        and END_TOTAL_RE.match(filled(rows[keyword - 1])[0])
+    ):
         keyword -= 1
     return keyword
 

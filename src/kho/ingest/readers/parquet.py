@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kho.ingest.readers.base import size_of as _size
 from kho.ingest.readers.base import DEFAULT_BATCH_ROWS, LINE, PROBLEM, SourceInfo, unreadable
+from kho.ingest.readers.base import size_of as _size
 
 if TYPE_CHECKING:
     import polars as pl
@@ -24,8 +24,11 @@ class ParquetSource:
         try:
             self.file: Any = pq.ParquetFile(path)
         except Exception as exc:  # pyarrow raises ArrowInvalid/OSError for broken files
-            raise unreadable(shown, f"it is not a readable Parquet file ({exc}).",
-                             "Write the file again with a Parquet library.") from exc
+            raise unreadable(
+                shown,
+                f"it is not a readable Parquet file ({exc}).",
+                "Write the file again with a Parquet library.",
+            ) from exc
         self.info.headers = list(self.file.schema_arrow.names)
 
     def batches(self, batch_rows: int = DEFAULT_BATCH_ROWS) -> Iterator[pl.DataFrame]:
@@ -46,4 +49,6 @@ class ParquetSource:
         if not produced:
             empty = pl.from_arrow(self.file.schema_arrow.empty_table().rename_columns(names))
             assert isinstance(empty, pl.DataFrame)
-            yield empty.with_columns(pl.lit(None, pl.Int64).alias(LINE), pl.lit(None, pl.String).alias(PROBLEM))
+            yield empty.with_columns(
+                pl.lit(None, pl.Int64).alias(LINE), pl.lit(None, pl.String).alias(PROBLEM)
+            )

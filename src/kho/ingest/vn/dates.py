@@ -46,6 +46,7 @@ FORMS = (
 )
 ISO = FORMS[-1]
 HAS_TIME = r"\d:[0-5]\d"
+HAS_SECONDS = r"\d:[0-5]\d:[0-5]\d"
 DAY_ABOVE_12 = r"^(?:1[3-9]|2\d|3[01])\D"
 
 
@@ -68,12 +69,11 @@ def parse_date_expr(col: str, form: DateForm) -> pl.Expr:
     return e
 
 
-def parse_datetime_expr(col: str, form: DateForm) -> pl.Expr:
-    """Parse cells written in ``form`` with or without a time to Datetime(us)."""
+def datetime_exprs(col: str, form: DateForm, *, first: str) -> list[pl.Expr]:
+    """Parsers for ``form`` with seconds, minutes or no time, the column's own format ``first``."""
     import polars as pl
 
     text = pl.col(col).str.replace("T", " ", literal=True)
-    fmts = (f"{form.fmt} %H:%M:%S%.f", f"{form.fmt} %H:%M")
-    parsed = [text.str.strptime(pl.Datetime("us"), f, strict=False, cache=False) for f in fmts]
-    date_only = parse_date_expr(col, form).cast(pl.Datetime("us"))
-    return pl.coalesce(*parsed, date_only)
+    fmts = [first] + [f for f in (f"{form.fmt} %H:%M:%S%.f", f"{form.fmt} %H:%M") if f != first]
+    exprs = [text.str.strptime(pl.Datetime("us"), f, strict=False, cache=False) for f in fmts]
+    return [*exprs, parse_date_expr(col, form).cast(pl.Datetime("us"))]

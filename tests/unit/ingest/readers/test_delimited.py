@@ -49,10 +49,17 @@ VN = "Mã,Tên,Số\r\n01,Thành phố Hà Nội,1.234\r\n02,Hà Giang,9\r\n"
 
 @pytest.mark.parametrize(
     ("encoding", "expected"),
-    [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("utf-16", "utf-16"), ("utf-16-be", "utf-16-be"),
-     ("cp1258", "cp1258")],
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("utf-16", "utf-16"),
+        ("utf-16-be", "utf-16-be"),
+        ("cp1258", "cp1258"),
+    ],
 )
-def test_vietnamese_text_reads_the_same_in_every_encoding(tmp_path: Path, encoding: str, expected: str) -> None:
+def test_vietnamese_text_reads_the_same_in_every_encoding(
+    tmp_path: Path, encoding: str, expected: str
+) -> None:
     data = _cp1258(VN * 5) if encoding == "cp1258" else VN.encode(encoding)
     if encoding == "utf-16-be":
         data = b"\xfe\xff" + data
@@ -107,7 +114,10 @@ def test_ragged_rows_are_flagged_not_truncated(tmp_path: Path) -> None:
 
 
 def test_pxweb_title_blank_and_missing_marks(tmp_path: Path) -> None:
-    text = '\ufeff"Area by province"\r\n\r\n"Province";"2011";"2012"\r\n" WHOLE COUNTRY";1;..\r\n"Ha Noi";..;2\r\n'
+    text = (
+        '\ufeff"Area by province"\r\n\r\n"Province";"2011";"2012"\r\n'
+        '" WHOLE COUNTRY";1;..\r\n"Ha Noi";..;2\r\n'
+    )
     frame, info = _read(_write(tmp_path, "t.csv", text.encode()))
     assert info.header_lines == [3] and info.headers == ["Province", "2011", "2012"]
     assert [(s.line, s.kind) for s in info.skipped] == [(1, "title"), (2, "blank")]
@@ -189,7 +199,7 @@ def test_gzip_csv_is_read(tmp_path: Path) -> None:
     import gzip
 
     path = tmp_path / "t.csv.gz"
-    path.write_bytes(gzip.compress("a;b\n1;2\n".encode()))
+    path.write_bytes(gzip.compress(b"a;b\n1;2\n"))
     frame, info = _read(path)
     assert info.headers == ["a", "b"] and frame.row(0)[:2] == ("1", "2")
 

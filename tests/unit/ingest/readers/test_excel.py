@@ -124,7 +124,9 @@ def test_garbage_and_encrypted_xls_are_refused(tmp_path: Path) -> None:
         open_source(garbage)
     encrypted = tmp_path / "e.xlsx"
     encrypted.write_bytes(
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500 + "EncryptedPackage".encode("utf-16-le")
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 500
+        + "EncryptedPackage".encode("utf-16-le")
         + b"\0" * 600
     )
     with pytest.raises(SourceUnreadable, match="password"):

@@ -24,13 +24,29 @@ def _frame(path: Path) -> pl.DataFrame:
 
 def test_array_of_objects_is_flattened_and_keeps_native_types(tmp_path: Path) -> None:
     records = [
-        {"ma": "01", "ten": "Hà Nội", "dan_so": 8435700, "ty_le": 0.5, "co": True,
-         "toa_do": {"lat": 21.0, "lon": 105.8}, "xa": ["a", "b"]},
+        {
+            "ma": "01",
+            "ten": "Hà Nội",
+            "dan_so": 8435700,
+            "ty_le": 0.5,
+            "co": True,
+            "toa_do": {"lat": 21.0, "lon": 105.8},
+            "xa": ["a", "b"],
+        },
         {"ma": "02", "ten": "Hà Giang", "dan_so": None, "ty_le": 1, "co": False, "moi": "x"},
     ]
     source = open_source(_json(tmp_path, records))
-    assert source.info.headers == ["ma", "ten", "dan_so", "ty_le", "co", "toa_do.lat", "toa_do.lon",
-                                   "xa", "moi"]
+    assert source.info.headers == [
+        "ma",
+        "ten",
+        "dan_so",
+        "ty_le",
+        "co",
+        "toa_do.lat",
+        "toa_do.lon",
+        "xa",
+        "moi",
+    ]
     frame = pl.concat(list(source.batches()))
     assert frame["c0"].to_list() == ["01", "02"]
     assert frame["c2"].dtype == pl.Int64 and frame["c3"].dtype == pl.Float64
@@ -40,7 +56,9 @@ def test_array_of_objects_is_flattened_and_keeps_native_types(tmp_path: Path) ->
 
 
 def test_positional_arrays_under_a_data_key_get_positional_names(tmp_path: Path) -> None:
-    path = _json(tmp_path, {"savedAt": "09/10/2020", "data": [["BN1", "29", "Hà Nội"], ["BN2", "30", "Huế"]]})
+    path = _json(
+        tmp_path, {"savedAt": "09/10/2020", "data": [["BN1", "29", "Hà Nội"], ["BN2", "30", "Huế"]]}
+    )
     source = open_source(path)
     assert not source.info.has_header
     assert source.info.headers == ["Cột 1", "Cột 2", "Cột 3"]
@@ -64,10 +82,16 @@ def test_ndjson_is_read_line_by_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [(42, "single int"), ({"a": 1, "b": "x"}, "without an array of records"),
-     ([1, 2, 3], "non-record values"), ({"x": [{"a": 1}], "y": [{"b": 2}]}, "2 arrays")],
+    [
+        (42, "single int"),
+        ({"a": 1, "b": "x"}, "without an array of records"),
+        ([1, 2, 3], "non-record values"),
+        ({"x": [{"a": 1}], "y": [{"b": 2}]}, "2 arrays"),
+    ],
 )
-def test_non_tabular_json_is_refused_with_the_shape_found(tmp_path: Path, value: object, message: str) -> None:
+def test_non_tabular_json_is_refused_with_the_shape_found(
+    tmp_path: Path, value: object, message: str
+) -> None:
     with pytest.raises(SourceUnreadable, match=message) as error:
         open_source(_json(tmp_path, value))
     assert "Expected an array of objects" in str(error.value)

@@ -50,7 +50,11 @@ def test_a_file_that_starts_with_data_has_no_header() -> None:
 
 
 def test_years_in_a_header_do_not_make_it_data() -> None:
-    rows = [["Country", "1995", "1996"], ["TOTAL", "5448.9", "7255.9"], ["ASEAN", "996.9", "1652.8"]]
+    rows = [
+        ["Country", "1995", "1996"],
+        ["TOTAL", "5448.9", "7255.9"],
+        ["ASEAN", "996.9", "1652.8"],
+    ]
     layout = detect_layout(rows)
     assert layout.has_header and layout.headers == ["Country", "1995", "1996"]
 
