@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-import click
 
-
-def _commands(group: click.Group, prefix: str) -> Iterator[tuple[str, click.Command]]:
-    ctx = click.Context(group)
+def _commands(group: Any, prefix: str) -> Iterator[str]:
+    """Walk typer's (vendored click) command tree without importing click itself."""
+    ctx = type(group).context_class(group) if hasattr(type(group), "context_class") else None
     for name in sorted(group.list_commands(ctx)):
         cmd = group.get_command(ctx, name)
         if cmd is None:
             continue
         path = f"{prefix} {name}"
-        if isinstance(cmd, click.Group):
-            yield path, cmd
+        yield path
+        if hasattr(cmd, "list_commands"):
             yield from _commands(cmd, path)
-        else:
-            yield path, cmd
 
 
 def command_paths() -> list[str]:
@@ -27,9 +25,7 @@ def command_paths() -> list[str]:
 
     from kho.cli.main import app
 
-    root = typer.main.get_command(app)
-    assert isinstance(root, click.Group)
-    return [path for path, _ in _commands(root, "kho")]
+    return list(_commands(typer.main.get_command(app), "kho"))
 
 
 def cli_reference() -> str:

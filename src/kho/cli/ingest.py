@@ -20,6 +20,7 @@ def ingest(
     mode: Annotated[str, typer.Option(help="create | append | replace | upsert")] = "create",
     key: Annotated[list[str] | None, typer.Option("--key", "-k", help="Key column for upsert (header or slug; repeat for several).")] = None,
     table: Annotated[str | None, typer.Option(help="Table name inside the dataset (default: main).")] = None,
+    header_row: Annotated[int | None, typer.Option(help="Line (CSV) or row (Excel) of the header, 1-based, when detection guesses wrong.")] = None,
     access: Annotated[str | None, typer.Option(help="Access level of a new dataset: public | internal | restricted.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the load report as JSON.")] = False,
 ) -> None:
@@ -36,7 +37,7 @@ def ingest(
         report = p.ingest.load(
             path, dataset=dataset, actor=actor(), org=org, title=title, sheet=sheet_arg,
             mode=mode,  # type: ignore[arg-type]
-            key=key or (), table=table, access_level=access,
+            key=key or (), table=table, access_level=access, header_row=header_row,
             progress=lambda _phase, done, _total: bar.update(task, rows=done))
     if json_out:
         print_json(report.model_dump(mode="json"))

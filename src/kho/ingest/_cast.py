@@ -1,4 +1,4 @@
-"""Casting behind :func:`kho.ingest.coltypes.cast_column`: typed values plus a reason per bad cell."""
+"""Casting behind ``cast_column``: typed values plus a reason for every bad cell."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def _number_expr(frame: pl.DataFrame, ctype: ColumnType) -> tuple[pl.Expr, str]:
     example = numbers.EXAMPLE[style]
     if ctype.kind == "integer":
         target: pl.DataType = pl.Int64()
-        why = f"is not a whole number written like {example.split(',' if style == 'dot_thousands' else '.')[0]}"
+        why = f"is not a whole number written like {numbers.WHOLE_EXAMPLE[style]}"
     elif ctype.kind == "decimal":
         scale = ctype.scale or 0
         target = pl.Decimal(38, scale)
@@ -85,7 +85,9 @@ def _date_expr(frame: pl.DataFrame, ctype: ColumnType) -> tuple[pl.Series, str]:
     form = dates.form_for(ctype.date_format or "%d/%m/%Y")
     what = "date" if ctype.kind == "date" else "date and time"
     values = frame.get_column(_V)
-    return _via_uniques(values, lambda u: _parse_dates(u, form, ctype)), f"is not a {form.label} {what}"
+    return _via_uniques(
+        values, lambda u: _parse_dates(u, form, ctype)
+    ), f"is not a {form.label} {what}"
 
 
 def _via_uniques(values: pl.Series, parse: Callable[[pl.Series], pl.Series]) -> pl.Series:
@@ -96,8 +98,12 @@ def _via_uniques(values: pl.Series, parse: Callable[[pl.Series], pl.Series]) -> 
     if uniques.len() > values.len() // 4:
         return parse(values)
     table = uniques.alias(_V).to_frame().with_columns(parse(uniques).alias(_T))
-    return values.alias(_V).to_frame().join(table, on=_V, how="left", maintain_order="left",
-                                            nulls_equal=False).get_column(_T)
+    return (
+        values.alias(_V)
+        .to_frame()
+        .join(table, on=_V, how="left", maintain_order="left", nulls_equal=False)
+        .get_column(_T)
+    )
 
 
 def _parse_dates(values: pl.Series, form: dates.DateForm, ctype: ColumnType) -> pl.Series:
@@ -109,8 +115,11 @@ def _parse_dates(values: pl.Series, form: dates.DateForm, ctype: ColumnType) -> 
     else:
         parsers = dates.datetime_exprs(_V, form, first=ctype.date_format or form.fmt)
     if form is not dates.ISO and frame.select(pl.col(_V).str.contains(r"^\d{4}-").any()).item():
-        parsers.append(dates.parse_date_expr(_V, dates.ISO) if ctype.kind == "date"
-                       else dates.datetime_exprs(_V, dates.ISO, first=dates.ISO.fmt)[0])
+        parsers.append(
+            dates.parse_date_expr(_V, dates.ISO)
+            if ctype.kind == "date"
+            else dates.datetime_exprs(_V, dates.ISO, first=dates.ISO.fmt)[0]
+        )
     out = frame.select(parsers[0]).to_series()
     for parser in parsers[1:]:
         failed = (out.is_null() & values.is_not_null()).arg_true()
@@ -119,16 +128,20 @@ def _parse_dates(values: pl.Series, form: dates.DateForm, ctype: ColumnType) -> 
         retry = frame[failed].select(parser).to_series()
         out = out.scatter(failed, retry)
     if form.fmt.endswith("%Y"):
-        out = frame.with_columns(out.alias(_T)).select(
-            pl.when(pl.col(_T).dt.year().is_between(1000, 9999)).then(pl.col(_T))).to_series()
+        out = (
+            frame.with_columns(out.alias(_T))
+            .select(pl.when(pl.col(_T).dt.year().is_between(1000, 9999)).then(pl.col(_T)))
+            .to_series()
+        )
     return out
 
 
 def _boolean_expr() -> pl.Expr:
     import polars as pl
 
-    return pl.col(_V).replace_strict(booleans.tokens(numeric=True), default=None,
-                                      return_dtype=pl.Boolean)
+    return pl.col(_V).replace_strict(
+        booleans.tokens(numeric=True), default=None, return_dtype=pl.Boolean
+    )
 
 
 def _native_expr(values: pl.Series, ctype: ColumnType) -> pl.Expr:

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from kho.ingest.coltypes import ColumnType
+from kho.ingest.coltypes import ColumnType, Kind
 from kho.ingest.vn import booleans, codes, dates, numbers
 
 if TYPE_CHECKING:
@@ -32,6 +32,8 @@ def infer_text(s: pl.Series, name: str) -> ColumnType:
     family = _sample_family(s, n, flag)
     if family is None:
         return _free_text(s, n)
+    if isinstance(family, ColumnType):
+        return family
     if family == "boolean":
         return _verify_boolean(s, n, flag)
     if family == "number":
@@ -39,18 +41,34 @@ def infer_text(s: pl.Series, name: str) -> ColumnType:
     return _verify_date(s, n, next(f for f, _ in _FORMS if f.label == family))
 
 
-def _sample_family(s: pl.Series, n: int, flag: bool) -> str | None:
+def _sample_family(s: pl.Series, n: int, flag: bool) -> str | ColumnType | None:
+    """The type family most sample values fit; text (with the counts) when too many do not."""
     step = max(1, n // SAMPLE_SIZE)
     sample = s.gather_every(step).head(SAMPLE_SIZE).to_list()
     tokens = booleans.tokens(numeric=flag)
-    counts = Counter(_classify(v, tokens) for v in sample)
-    counts.pop("text", None)
+    classes = [_classify(v, tokens) for v in sample]
+    counts = Counter(c for c in classes if c != "text")
     if not counts:
         return None
     family, hits = counts.most_common(1)[0]
-    if family.startswith("dd") and family != dates.ISO.label:
-        hits += counts.get(dates.ISO.label, 0)
-    return family if len(sample) - hits <= misfit_bound(n) else None
+    fitting = {family, dates.ISO.label} if family.startswith("dd") else {family}
+    hits = sum(counts[f] for f in fitting)
+    misfits = len(sample) - hits
+    if misfits <= misfit_bound(n):
+        return family
+    if hits * 2 < len(sample):
+        return None
+    example = next(v for v, c in zip(sample, classes, strict=True) if c not in fitting)
+    of = f"{misfits:,} of {len(sample):,} {'sampled ' if step > 1 else ''}values"
+    what = (
+        "numbers"
+        if family == "number"
+        else "yes/no values"
+        if family == "boolean"
+        else f"{family} dates"
+    )
+    warn = f"{of} are not {what} (e.g. {_quote(example)}), more than allowed; kept as text"
+    return ColumnType("text", reason=f"values are mostly {what} but not all", warnings=[warn])
 
 
 def _classify(value: str, tokens: dict[str, bool]) -> str:
@@ -74,8 +92,10 @@ def _quote(value: object) -> str:
 
 def _too_many(s: pl.Series, mask: pl.Series, n: int, what: str) -> ColumnType:
     bad = s.filter(~mask)
-    warn = (f"{bad.len():,} of {n:,} values are not {what} (e.g. {_quote(bad.head(1).item())}), "
-            f"more than the {misfit_bound(n):,} allowed; kept as text")
+    warn = (
+        f"{bad.len():,} of {n:,} values are not {what} (e.g. {_quote(bad.head(1).item())}), "
+        f"more than the {misfit_bound(n):,} allowed; kept as text"
+    )
     return ColumnType("text", reason=f"values are mostly {what} but not all", warnings=[warn])
 
 
@@ -83,8 +103,10 @@ def _misfit_warning(s: pl.Series, mask: pl.Series, what: str) -> list[str]:
     bad = s.filter(~mask)
     if bad.is_empty():
         return []
-    return [f"{bad.len():,} values are not {what} and will be rejected "
-            f"(e.g. {_quote(bad.head(1).item())})"]
+    return [
+        f"{bad.len():,} values are not {what} and will be rejected "
+        f"(e.g. {_quote(bad.head(1).item())})"
+    ]
 
 
 def _verify_boolean(s: pl.Series, n: int, flag: bool) -> ColumnType:
@@ -93,20 +115,28 @@ def _verify_boolean(s: pl.Series, n: int, flag: bool) -> ColumnType:
     if n - int(mask.sum()) > misfit_bound(n):
         return _too_many(s, mask, n, "yes/no values")
     warnings = _misfit_warning(s, mask, "yes/no values")
-    if booleans.is_mark_only(set(s.filter(mask).unique().to_list())):
+    seen = set(s.filter(mask).unique().to_list())
+    if booleans.is_mark_only(seen):
         reason = "only 'x' marks and blanks: 'x' means true, blanks stay empty (null)"
         return ColumnType("boolean", reason=reason, warnings=warnings)
-    return ColumnType("boolean", reason=f"{int(mask.sum()):,} values are yes/no words",
-                      warnings=warnings)
+    if len({tokens[v] for v in seen}) < 2:
+        return _free_text(s, n)  # "Không" alone (e.g. religion: none) is an answer, not a flag
+    return ColumnType(
+        "boolean", reason=f"{int(mask.sum()):,} values are yes/no words", warnings=warnings
+    )
 
 
 def _verify_date(s: pl.Series, n: int, form: dates.DateForm) -> ColumnType:
     import polars as pl
 
     c = pl.col("v").str
-    exprs = {"main": c.contains(form.pattern), "time": c.contains(dates.HAS_TIME).sum(),
-             "seconds": c.contains(dates.HAS_SECONDS).sum(),
-             "out": c.contains(form.year_out).sum(), "day13": c.contains(dates.DAY_ABOVE_12).sum()}
+    exprs = {
+        "main": c.contains(form.pattern),
+        "time": c.contains(dates.HAS_TIME).sum(),
+        "seconds": c.contains(dates.HAS_SECONDS).sum(),
+        "out": c.contains(form.year_out).sum(),
+        "day13": c.contains(dates.DAY_ABOVE_12).sum(),
+    }
     if form is not dates.ISO:
         exprs["iso"] = c.contains(dates.ISO.pattern)
     row = s.to_frame("v").select(**exprs)
@@ -119,7 +149,8 @@ def _verify_date(s: pl.Series, n: int, form: dates.DateForm) -> ColumnType:
     return ColumnType(
         "timestamp" if has_time else "date",
         date_format=form.fmt + _time_format(has_time, int(row["seconds"][0]) > 0),
-        reason=f"{int(mask.sum()):,} of {n:,} values are {what}" + (" with times" if has_time else ""),
+        reason=f"{int(mask.sum()):,} of {n:,} values are {what}"
+        + (" with times" if has_time else ""),
         warnings=warnings,
     )
 
@@ -135,8 +166,10 @@ def _date_warnings(row: pl.DataFrame, form: dates.DateForm, n: int) -> list[str]
     if int(row["out"][0]):
         out.append(f"{int(row['out'][0]):,} dates have a year outside 1900–2100; check them")
     if form.day_first and n > 1 and not int(row["day13"][0]):
-        out.append("ambiguous dates: no value has a day above 12, so day and month cannot be told "
-                   "apart from the data; read day-first (dd/mm) as Vietnamese dates are")
+        out.append(
+            "ambiguous dates: no value has a day above 12, so day and month cannot be told "
+            "apart from the data; read day-first (dd/mm) as Vietnamese dates are"
+        )
     return out
 
 
@@ -144,31 +177,45 @@ def _verify_number(s: pl.Series, n: int, name: str) -> ColumnType:
     import polars as pl
 
     c = pl.col("v").str
-    row = s.to_frame("v").select(
-        plain=c.contains(numbers.PLAIN_INTEGER).sum(), lead0=c.contains(numbers.LEADING_ZERO).sum(),
-        proc=c.contains(codes.PROCEDURE_CODE).sum(), longest=c.len_bytes().max(),
-        shortest=c.len_bytes().min(),
-    ).row(0, named=True)
+    row = (
+        s.to_frame("v")
+        .select(
+            plain=c.contains(numbers.PLAIN_INTEGER).sum(),
+            lead0=c.contains(numbers.LEADING_ZERO).sum(),
+            proc=c.contains(codes.PROCEDURE_CODE).sum(),
+            longest=c.len_bytes().max(),
+            shortest=c.len_bytes().min(),
+        )
+        .row(0, named=True)
+    )
     code = _as_code(s, n, name, row)
     if code is not None:
         return code
     if row["plain"] == n:
-        return ColumnType("integer", number_style="plain",
-                          reason=f"all {n:,} values are whole numbers")
+        return ColumnType(
+            "integer", number_style="plain", reason=f"all {n:,} values are whole numbers"
+        )
     return _verify_styled_number(s, n)
 
 
 def _as_code(s: pl.Series, n: int, name: str, row: dict[str, int]) -> ColumnType | None:
     if codes.has_code_hint(name):
-        return ColumnType("text", reason=f"the header {name!r} names a code or identifier; "
-                          "numeric-looking values kept as text")
+        return ColumnType(
+            "text",
+            reason=f"the header {name!r} names a code or identifier; "
+            "numeric-looking values kept as text",
+        )
     if row["proc"] == n:
         return ColumnType("text", reason="values are procedure codes like 1.004227, not numbers")
     if row["lead0"]:
         example = s.filter(s.str.contains(numbers.LEADING_ZERO)).head(1).item()
-        warn = (f"{row['lead0']:,} values have leading zeros (e.g. {_quote(example)}); kept as "
-                "text so the zeros are not lost")
-        return ColumnType("text", reason="numeric-looking codes with leading zeros", warnings=[warn])
+        warn = (
+            f"{row['lead0']:,} values have leading zeros (e.g. {_quote(example)}); kept as "
+            "text so the zeros are not lost"
+        )
+        return ColumnType(
+            "text", reason="numeric-looking codes with leading zeros", warnings=[warn]
+        )
     if row["plain"] == n and row["longest"] > codes.MAX_INTEGER_DIGITS:
         return ColumnType("text", reason="values longer than 18 digits are identifiers")
     if row["plain"] == n and row["longest"] == row["shortest"] >= 10:
@@ -203,12 +250,20 @@ def _fast_styled_number(s: pl.Series, n: int, style: numbers.NumberStyle) -> Col
     c = pl.col("v").str
     dot = style == "dot_thousands"
     core = numbers.CORES["dot_thousands" if dot else "comma_thousands"]
-    row = s.to_frame("v").select(
-        fits=c.contains(numbers.full_pattern(core)).sum(),
-        other=c.contains(numbers.full_pattern(numbers.ONLY["comma_thousands" if dot else "dot_thousands"])).sum(),
-        percent=c.contains(numbers.PERCENT).sum(), currency=c.contains(numbers.CURRENCY_SUFFIX).sum(),
-        has_comma=c.contains(",", literal=True).sum(), scale=numbers.decimals_expr("v", style),
-    ).row(0, named=True)
+    row = (
+        s.to_frame("v")
+        .select(
+            fits=c.contains(numbers.full_pattern(core)).sum(),
+            other=c.contains(
+                numbers.full_pattern(numbers.ONLY["comma_thousands" if dot else "dot_thousands"])
+            ).sum(),
+            percent=c.contains(numbers.PERCENT).sum(),
+            currency=c.contains(numbers.CURRENCY_SUFFIX).sum(),
+            has_comma=c.contains(",", literal=True).sum(),
+            scale=numbers.decimals_expr("v", style),
+        )
+        .row(0, named=True)
+    )
     if row["other"] or n - row["fits"] > misfit_bound(n) or row["fits"] < n:
         return None  # conflicting evidence or misfits to describe: take the full path
     if not dot:
@@ -224,11 +279,24 @@ def _full_styled_number(s: pl.Series, n: int) -> ColumnType:
     frame = s.to_frame("v")
     row = frame.select(
         **numbers.evidence_exprs("v"),
-        percent=c.contains(numbers.PERCENT).sum(), currency=c.contains(numbers.CURRENCY_SUFFIX).sum(),
+        percent=c.contains(numbers.PERCENT).sum(),
+        currency=c.contains(numbers.CURRENCY_SUFFIX).sum(),
     )
     counts = {k: int(row[k][0]) for k in row.columns}
-    ev = numbers.NumberEvidence(n=n, **{k: counts[k] for k in (
-        "dot_only", "comma_only", "ambiguous_dot", "ambiguous_comma", "long_plain", "has_comma")})
+    ev = numbers.NumberEvidence(
+        n=n,
+        **{
+            k: counts[k]
+            for k in (
+                "dot_only",
+                "comma_only",
+                "ambiguous_dot",
+                "ambiguous_comma",
+                "long_plain",
+                "has_comma",
+            )
+        },
+    )
     bound = misfit_bound(n)
     style, warnings = numbers.decide_style(ev, bound)
     if style is None:
@@ -242,12 +310,18 @@ def _full_styled_number(s: pl.Series, n: int) -> ColumnType:
     return _number_type(style, scale, int(fits.sum()), n, warnings)
 
 
-def _number_type(style: numbers.NumberStyle, scale: int, fits: int, n: int,
-                 warnings: list[str]) -> ColumnType:
-    kind = "integer" if scale == 0 else "decimal" if scale <= 9 else "float"
+def _number_type(
+    style: numbers.NumberStyle, scale: int, fits: int, n: int, warnings: list[str]
+) -> ColumnType:
+    kind: Kind = "integer" if scale == 0 else "decimal" if scale <= 9 else "float"
     reason = f"{fits:,} of {n:,} values are numbers written like {numbers.EXAMPLE[style]}"
-    return ColumnType(kind, number_style=style, scale=scale if kind == "decimal" else None,
-                      reason=reason, warnings=warnings)
+    return ColumnType(
+        kind,
+        number_style=style,
+        scale=scale if kind == "decimal" else None,
+        reason=reason,
+        warnings=warnings,
+    )
 
 
 def _unit_warnings(percent: int, currency: int) -> list[str]:
@@ -285,17 +359,21 @@ def infer_native(values: pl.Series, name: str) -> ColumnType:
 def _infer_float(s: pl.Series) -> ColumnType:
     integral = s.is_empty() or bool(((s == s.round(0)) & (s.abs() < 2**53)).all())
     if integral and not s.is_empty():
-        return ColumnType("integer", number_style="plain",
-                          reason=f"all {s.len():,} numbers are whole")
+        return ColumnType(
+            "integer", number_style="plain", reason=f"all {s.len():,} numbers are whole"
+        )
     return ColumnType("float", reason="the file stores fractional numbers")
 
 
 def _infer_datetime(s: pl.Series) -> ColumnType:
-    import polars as pl
 
-    midnight = s.is_empty() or bool(((s.dt.hour() == 0) & (s.dt.minute() == 0) & (s.dt.second() == 0)).all())
+    midnight = s.is_empty() or bool(
+        ((s.dt.hour() == 0) & (s.dt.minute() == 0) & (s.dt.second() == 0)).all()
+    )
     if midnight:
-        return ColumnType("date", date_format="%Y-%m-%d",
-                          reason="the file stores dates (every time is midnight)")
-    return ColumnType("timestamp", date_format="%Y-%m-%d %H:%M:%S",
-                      reason="the file stores dates with times")
+        return ColumnType(
+            "date", date_format="%Y-%m-%d", reason="the file stores dates (every time is midnight)"
+        )
+    return ColumnType(
+        "timestamp", date_format="%Y-%m-%d %H:%M:%S", reason="the file stores dates with times"
+    )

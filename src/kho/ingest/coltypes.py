@@ -14,10 +14,26 @@ if TYPE_CHECKING:
 
 Kind = Literal["text", "integer", "decimal", "float", "date", "timestamp", "boolean"]
 
-NULL_MARKERS = ("", "..", "…", "-", "—", "–", "NA", "N/A", "n/a", "#N/A", "#n/a", "null", "NULL",
-                "Null")
+NULL_MARKERS = (
+    "",
+    "..",
+    "…",
+    "-",
+    "—",
+    "–",
+    "NA",
+    "N/A",
+    "n/a",
+    "#N/A",
+    "#n/a",
+    "null",
+    "NULL",
+    "Null",
+)
 # Cells that need more than trimming: combining marks (NFD text) or Excel's _x000D_ escapes.
-_NEEDS_REPAIR = r"[\p{M}\x{2126}\x{212A}\x{212B}\x{1100}-\x{11FF}\x{F900}-\x{FAFF}]|_x[0-9A-Fa-f]{4}_"
+_NEEDS_REPAIR = (
+    r"[\p{M}\x{2126}\x{212A}\x{212B}\x{1100}-\x{11FF}\x{F900}-\x{FAFF}]|_x[0-9A-Fa-f]{4}_"
+)
 _EXCEL_ESCAPE = r"_x000[dD]_"
 
 
@@ -39,8 +55,12 @@ class ColumnType:
         if self.kind == "decimal":
             return pa.decimal128(38, self.scale or 0)
         return {
-            "text": pa.string(), "integer": pa.int64(), "float": pa.float64(),
-            "date": pa.date32(), "timestamp": pa.timestamp("us"), "boolean": pa.bool_(),
+            "text": pa.string(),
+            "integer": pa.int64(),
+            "float": pa.float64(),
+            "date": pa.date32(),
+            "timestamp": pa.timestamp("us"),
+            "boolean": pa.bool_(),
         }[self.kind]
 
     def polars_type(self) -> pl.DataType:
@@ -50,13 +70,17 @@ class ColumnType:
         if self.kind == "decimal":
             return pl.Decimal(38, self.scale or 0)
         return {
-            "text": pl.String(), "integer": pl.Int64(), "float": pl.Float64(), "date": pl.Date(),
-            "timestamp": pl.Datetime("us"), "boolean": pl.Boolean(),
+            "text": pl.String(),
+            "integer": pl.Int64(),
+            "float": pl.Float64(),
+            "date": pl.Date(),
+            "timestamp": pl.Datetime("us"),
+            "boolean": pl.Boolean(),
         }[self.kind]
 
 
 def clean_text(values: pl.Series) -> pl.Series:
-    """Trim (NBSP, zero-width, BOM too), NFC, drop Excel ``_x000D_`` escapes, null-markers → null."""
+    """Trim (NBSP, zero-width, BOM too), NFC, drop Excel ``_x000D_``, null markers → null."""
     import polars as pl
 
     s = values if values.dtype == pl.String else values.cast(pl.String)
@@ -66,8 +90,10 @@ def clean_text(values: pl.Series) -> pl.Series:
         idx = repair.arg_true()
         fixed = s.gather(idx).str.replace_all(_EXCEL_ESCAPE, "").str.normalize("NFC")
         s = s.scatter(idx, fixed.str.strip_chars(STRIP_CHARS))
-    return pl.select(pl.when(s.is_in(NULL_MARKERS)).then(None).otherwise(s)).to_series().alias(
-        values.name
+    return (
+        pl.select(pl.when(s.is_in(NULL_MARKERS)).then(None).otherwise(s))
+        .to_series()
+        .alias(values.name)
     )
 
 

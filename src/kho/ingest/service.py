@@ -51,7 +51,8 @@ class Ingest:
     def load(self, path: Path, *, dataset: str, actor: Actor, org: str | None = None,
              title: str | None = None, sheet: str | int | None = None, mode: Mode = "create",
              key: Sequence[str] = (), table: str | None = None, source_name: str | None = None,
-             access_level: str | None = None, progress: Progress | None = None) -> LoadReport:
+             access_level: str | None = None, header_row: int | None = None,
+             progress: Progress | None = None) -> LoadReport:
         """Load ``path`` into the dataset's table; a failure leaves the table exactly as it was."""
         from kho.ingest.readers import open_source
 
@@ -67,7 +68,9 @@ class Ingest:
         load_id = self._start_load(res, mode=mode, source=source_name or path.name, actor=actor)
         started = time.perf_counter()
         try:
-            source = open_source(path, sheet=sheet)
+            source = open_source(path, sheet=sheet, header_row=header_row)
+            if header_row is None and not source.info.has_header:
+                source = self._reopen_with_known_header(source, res, path, sheet=sheet)
             report = self._run(source, res, load_id=load_id, mode=mode, key=key,
                                source_name=source_name or path.name, progress=progress)
         except KhoError as exc:
@@ -108,6 +111,21 @@ class Ingest:
                        load_id: int | None = None) -> int:
         load = self._pick_load(dataset, actor=actor, load_id=load_id)
         return self.rejects.export_rows(load.id, dest)
+
+    def _reopen_with_known_header(self, source: Source, res: db.Resource, path: Path, *,
+                                  sheet: str | int | None) -> Source:
+        """A file loaded into an existing table whose first row repeats the table's headers has a header."""
+        from kho.ingest.readers import open_source
+        from kho.ingest.vn.slugs import slugify
+
+        known = {c.name for c in res.columns} | {slugify(c.label) for c in res.columns}
+        first = next(source.batches(1), None)
+        if not known or first is None or first.height == 0:
+            return open_source(path, sheet=sheet)
+        cells = [v for v in first.row(0)[: len(source.info.headers)] if isinstance(v, str) and v.strip()]
+        if cells and all(slugify(v) in known for v in cells):
+            return open_source(path, sheet=sheet, header_row=int(first[pl_.LINE][0]))
+        return open_source(path, sheet=sheet)
 
     # pipeline --------------------------------------------------------------------------------
     def _run(self, source: Source, res: db.Resource, *, load_id: int, mode: Mode,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kho.ingest.readers.base import LINE, PROBLEM, SkipKind, SkippedRow, SourceInfo, row_text
 from kho.ingest.readers.layout import TOTAL_RE, footer_start
@@ -25,10 +25,10 @@ class RowSorter:
         self.group_warned = False
 
     def sort(self, text: pl.DataFrame, out: pl.DataFrame, *, last: bool) -> pl.DataFrame:
-        """Rows of `out` that are data; `text` is the same rows as strings (c0.., _line, _problem)."""
+        """Rows of `out` that are data; `text` holds the same rows as strings, with _line."""
         import polars as pl
 
-        kinds = text.select(self._kind_expr().alias("kind"))["kind"]
+        kinds = self._kinds(text)
         if last:
             kinds = self._mark_footer(text, kinds)
         self._warn_totals(text, kinds)
@@ -44,6 +44,23 @@ class RowSorter:
                     "were skipped; the label is not copied onto the rows below it."
                 )
         return out.filter(kinds.is_null())
+
+    def _kinds(self, text: pl.DataFrame) -> pl.Series:
+        """Only sparse rows or rows that start like the header can be non-data: classify those."""
+        import polars as pl
+
+        cols = [f"c{i}" for i in range(self.width)]
+        cheap = pl.sum_horizontal([pl.col(c).is_not_null().cast(pl.Int32) for c in cols])
+        maybe = cheap <= 2
+        firsts = [key.split("\x1f")[0] for key in self.header_keys]
+        if firsts:
+            maybe = maybe | pl.col("c0").str.strip_chars().fill_null("").is_in(firsts)
+        candidates = text.with_row_index("_i").filter(maybe)
+        kinds = pl.Series("kind", [None] * text.height, dtype=pl.String)
+        if candidates.height:
+            found = candidates.select("_i", self._kind_expr().alias("kind"))
+            kinds = kinds.scatter(found["_i"], found["kind"])
+        return kinds
 
     def _stripped(self) -> list[pl.Expr]:
         import polars as pl
@@ -67,13 +84,16 @@ class RowSorter:
             )
             group = group | ((count == 2) & (cells[0] == "") & upper)
         key = pl.concat_str(cells, separator="\x1f")
-        expr = pl.when(pl.col(PROBLEM).is_not_null()).then(pl.lit(None, pl.String))
-        expr = expr.when(count == 0).then(pl.lit("blank"))
+        rules = [(count == 0, "blank")]
         if self.header_keys:
-            expr = expr.when(key.is_in(self.header_keys)).then(pl.lit("repeated_header"))
+            rules.append((key.is_in(self.header_keys), "repeated_header"))
         if self.width >= 3:
-            expr = expr.when(group).then(pl.lit("group"))
-        return expr.otherwise(pl.lit(None, pl.String))
+            rules.append((group, "group"))
+        expr: Any = pl.when(pl.col(PROBLEM).is_not_null()).then(pl.lit(None, pl.String))
+        for condition, kind in rules:
+            expr = expr.when(condition).then(pl.lit(kind))
+        result: pl.Expr = expr.otherwise(pl.lit(None, pl.String))
+        return result
 
     def _mark_footer(self, text: pl.DataFrame, kinds: pl.Series) -> pl.Series:
         import polars as pl

@@ -6,6 +6,7 @@ import csv
 import io
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -156,17 +157,20 @@ class DelimitedSource:
             ) from exc
 
     def _frame(
-        self, raw: pl.DataFrame, first_line: int, counts: list[int] | None, done: int
+        self, raw: pl.DataFrame, first_line: int, counts: FieldCounts | None, done: int
     ) -> pl.DataFrame:
         import polars as pl
 
         width = self.width
         if first_line == 1 and raw.height and self.info.encoding == "utf-8-sig":
             raw = raw.with_columns(pl.col("c0").str.strip_prefix("\ufeff"))
-        spans = pl.sum_horizontal(
-            [pl.col(c).str.count_matches("\n", literal=True).fill_null(0) for c in raw.columns]
-        )
-        lines = (spans + 1).cum_sum().shift(1, fill_value=0) + first_line
+        if counts is not None and not counts.multiline:
+            lines = pl.int_range(first_line, first_line + raw.height, dtype=pl.Int64)
+        else:
+            spans = pl.sum_horizontal(
+                [pl.col(c).str.count_matches("\n", literal=True).fill_null(0) for c in raw.columns]
+            )
+            lines = (spans + 1).cum_sum().shift(1, fill_value=0) + first_line
         extra = [f"c{i}" for i in range(width, raw.width)]
         problem = _ragged_problem(raw, width, extra, counts, done)
         return raw.with_columns(lines.cast(pl.Int64).alias(LINE), problem.alias(PROBLEM)).drop(
@@ -187,7 +191,7 @@ def _newlines_in_last(raw: pl.DataFrame) -> int:
 
 
 def _ragged_problem(
-    raw: pl.DataFrame, width: int, extra: list[str], counts: list[int] | None, done: int
+    raw: pl.DataFrame, width: int, extra: list[str], counts: FieldCounts | None, done: int
 ) -> pl.Expr:
     import polars as pl
 
@@ -208,7 +212,7 @@ def _ragged_problem(
     )
     if counts is None:
         return more.otherwise(pl.lit(None, pl.String))
-    fields = pl.Series(counts[done : done + raw.height], dtype=pl.Int64)
+    fields = counts.counts.slice(done, raw.height).cast(pl.Int64)
     if len(fields) != raw.height:
         return more.otherwise(pl.lit(None, pl.String))
     fewer = pl.lit(fields).lt(width) & pl.lit(fields).gt(1)
@@ -219,7 +223,15 @@ def _ragged_problem(
     )
 
 
-def _field_counts(path: Path, delimiter: str, first_line: int) -> list[int] | None:
+@dataclass
+class FieldCounts:
+    """Fields per record below the header, and whether any record spans several lines."""
+
+    counts: pl.Series
+    multiline: bool
+
+
+def _field_counts(path: Path, delimiter: str, first_line: int) -> FieldCounts | None:
     """Fields per record (quote-aware), so short rows can be flagged; None for very large files."""
     import polars as pl
 
@@ -237,12 +249,23 @@ def _field_counts(path: Path, delimiter: str, first_line: int) -> list[int] | No
         missing_columns="insert",
     )["line"].fill_null("")
     quotes = lines.str.count_matches('"', literal=True)
-    opens = ((quotes.cum_sum() - quotes) % 2 == 0).cast(pl.Int64)
-    records = pl.DataFrame({"line": lines, "record": opens.cum_sum()})
-    joined = records.group_by("record", maintain_order=True).agg(pl.col("line").str.join("\n"))
-    unquoted = joined["line"].str.replace_all(r'"[^"]*"', "")
-    counts = unquoted.str.count_matches(delimiter, literal=True) + 1
-    return counts.to_list()
+    multiline = bool((quotes % 2 == 1).any())
+    if multiline:
+        opens = ((quotes.cum_sum() - quotes) % 2 == 0).cast(pl.Int64)
+        records = pl.DataFrame({"line": lines, "record": opens.cum_sum()})
+        grouped = records.group_by("record", maintain_order=True).agg(pl.col("line").str.join("\n"))
+        lines = grouped["line"]
+        quotes = lines.str.count_matches('"', literal=True)
+    frame = pl.DataFrame({"line": lines, "quoted": quotes > 0})
+    counts = frame.select(
+        pl.when(pl.col("quoted"))
+        .then(pl.col("line").str.replace_all(r'"[^"]*"', ""))
+        .otherwise(pl.col("line"))
+        .str.count_matches(delimiter, literal=True)
+        .add(1)
+        .alias("n")
+    )["n"]
+    return FieldCounts(counts, multiline)
 
 
 def _empty(width: int) -> pl.DataFrame:

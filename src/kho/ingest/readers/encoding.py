@@ -47,7 +47,7 @@ def read_sample(path: Path) -> bytes:
 
 
 def detect_encoding(sample: bytes) -> Decision:
-    """UTF-8 / UTF-8-BOM / UTF-16 / Windows-1258, else Windows-1252 (legacy fonts, stray Latin-1)."""
+    """UTF-8, UTF-8-BOM, UTF-16, Windows-1258, else Windows-1252 (legacy fonts, stray Latin-1)."""
     for bom, name in BOMS:
         if sample.startswith(bom):
             return Decision(name)
@@ -84,8 +84,8 @@ def _single_byte(sample: bytes, bad: int) -> Decision:
         return Decision(
             "cp1252",
             [
-                f"The file is not UTF-8: {len(high)} stray byte(s) from line {line} on were decoded "
-                "as Windows-1252/Latin-1; check those cells."
+                f"The file is not UTF-8: {len(high)} stray byte(s) from line {line} on were "
+                "decoded as Windows-1252/Latin-1; check those cells."
             ],
         )
     return Decision(

@@ -87,7 +87,7 @@ class ExcelSource:
         import polars as pl
 
         sheet = self.reader.load_sheet(self.index, header_row=None, skip_rows=0, dtypes="string")
-        frame = sheet.to_polars()
+        frame: pl.DataFrame = sheet.to_polars()
         frame = frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
         return frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(LINE))
 
@@ -159,7 +159,12 @@ def _pad(frame: pl.DataFrame, width: int) -> pl.DataFrame:
 
 
 def _open_workbook(path: Path, shown: Path) -> Any:
+    import logging
+
     import fastexcel
+
+    # calamine logs "Could not determine dtype…" for every mixed column; our typing decides later.
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
     try:
         return fastexcel.read_excel(path)

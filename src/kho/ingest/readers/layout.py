@@ -34,7 +34,7 @@ TOTAL_RE = (
 
 @dataclass
 class Layout:
-    """Where the header and data are in the first rows of a sheet or file (indices into the rows)."""
+    """Where the header and data are in the first rows of a sheet or file (row indices)."""
 
     width: int
     header_index: list[int]
@@ -261,13 +261,13 @@ def _between_kind(row: list[Cell], header: list[Cell], width: int) -> SkipKind |
 
 
 def merge_header_rows(rows: Sequence[Sequence[Cell]], width: int) -> list[str]:
-    """One label per column from stacked header rows: merged parents spread, parts joined by " - "."""
+    """One label per column from stacked header rows; merged parents spread, joined by " - "."""
     grid = [list(r) + [None] * (width - len(r)) for r in rows]
     for k in range(len(grid) - 1):
         for j in range(1, width):
-            if grid[k][j] is None and grid[k][j - 1] is not None and _has_below(grid, k, j):
-                if all(grid[u][j] in (None, grid[u][j - 1]) for u in range(k)):
-                    grid[k][j] = grid[k][j - 1]
+            spreads = grid[k][j] is None and grid[k][j - 1] is not None and _has_below(grid, k, j)
+            if spreads and all(grid[u][j] in (None, grid[u][j - 1]) for u in range(k)):
+                grid[k][j] = grid[k][j - 1]
     headers = []
     for j in range(width):
         parts: list[str] = []

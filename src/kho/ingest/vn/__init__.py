@@ -1,1 +1,1 @@
-"""Vietnamese data rules: text normalisation, legacy fonts, numbers, dates, booleans, codes, slugs."""
+"""Vietnamese data rules: text, legacy fonts, numbers, dates, booleans, codes and slugs."""

@@ -4,10 +4,41 @@ from __future__ import annotations
 
 from kho.ingest.vn.slugs import slugify
 
-_CODE_WORDS = {"ma", "code", "id", "sdt", "cmnd", "cccd", "mst", "zip", "phone", "tel", "msisdn",
-               "cnpj", "cpf", "siret", "siren", "insee", "postal", "fax", "hotline", "stt_ma"}
-_CODE_PHRASES = ("so_dien_thoai", "dien_thoai", "so_hieu", "ma_so", "so_cmnd", "so_cccd",
-                 "can_cuoc", "ma_buu_chinh", "so_tai_khoan", "so_dinh_danh", "so_ho_chieu")
+_CODE_WORDS = {
+    "ma",
+    "code",
+    "id",
+    "sdt",
+    "cmnd",
+    "cccd",
+    "mst",
+    "zip",
+    "phone",
+    "tel",
+    "msisdn",
+    "cnpj",
+    "cpf",
+    "siret",
+    "siren",
+    "insee",
+    "postal",
+    "fax",
+    "hotline",
+    "stt_ma",
+}
+_CODE_PHRASES = (
+    "so_dien_thoai",
+    "dien_thoai",
+    "so_hieu",
+    "ma_so",
+    "so_cmnd",
+    "so_cccd",
+    "can_cuoc",
+    "ma_buu_chinh",
+    "so_tai_khoan",
+    "so_dinh_danh",
+    "so_ho_chieu",
+)
 _FLAG_FIRST = {"is", "has", "co", "da", "flag", "bool", "la"}
 PROCEDURE_CODE = r"^\d{1,2}\.0\d{5}$"  # thủ tục hành chính codes such as 1.004227
 MAX_INTEGER_DIGITS = 18

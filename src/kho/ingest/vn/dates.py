@@ -30,7 +30,9 @@ class DateForm:
 def _dmy(sep: str, label: str) -> DateForm:
     s = "\\" + sep if sep == "." else sep
     return DateForm(
-        fmt=f"%d{sep}%m{sep}%Y", label=label, pattern=rf"^{_D}{s}{_M}{s}\d{{4}}{_TIME}$",
+        fmt=f"%d{sep}%m{sep}%Y",
+        label=label,
+        pattern=rf"^{_D}{s}{_M}{s}\d{{4}}{_TIME}$",
         year_out=rf"^\d+{s}\d+{s}{_YEAR_OUT}(?:\D|$)",
     )
 
@@ -40,9 +42,13 @@ FORMS = (
     _dmy("-", "dd-mm-yyyy"),
     _dmy(".", "dd.mm.yyyy"),
     DateForm(fmt="%d/%m/%y", label="dd/mm/yy", pattern=rf"^{_D}/{_M}/\d{{2}}$", year_out=r"^$"),
-    DateForm(fmt="%Y-%m-%d", label="yyyy-mm-dd", day_first=False,
-             pattern=r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])" + _TIME + "$",
-             year_out=rf"^{_YEAR_OUT}-"),
+    DateForm(
+        fmt="%Y-%m-%d",
+        label="yyyy-mm-dd",
+        day_first=False,
+        pattern=r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])" + _TIME + "$",
+        year_out=rf"^{_YEAR_OUT}-",
+    ),
 )
 ISO = FORMS[-1]
 HAS_TIME = r"\d:[0-5]\d"

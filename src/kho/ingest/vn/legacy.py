@@ -21,13 +21,22 @@ _TONES = (_GRAVE, _HOOK, _TILDE, _ACUTE, _DOT)
 
 # TCVN3 (ABC): one byte per letter; capitals with tones are drawn by a capital font from the
 # lower-case codes, so they convert to lower case.
-_TCVN3_PLAIN = dict(zip("\xa1\xa2\xa3\xa4\xa5\xa6\xa7\xa8\xa9\xaa\xab\xac\xad\xae",
-                        "ĂÂÊÔƠƯĐăâêôơưđ", strict=True))
+_TCVN3_PLAIN = dict(
+    zip("\xa1\xa2\xa3\xa4\xa5\xa6\xa7\xa8\xa9\xaa\xab\xac\xad\xae", "ĂÂÊÔƠƯĐăâêôơưđ", strict=True)
+)
 _TCVN3_TONED = {  # base letter -> bytes for grave, hook, tilde, acute, dot below
-    "a": "\xb5\xb6\xb7\xb8\xb9", "ă": "\xbb\xbc\xbd\xbe\xc6", "â": "\xc7\xc8\xc9\xca\xcb",
-    "e": "\xcc\xce\xcf\xd0\xd1", "ê": "\xd2\xd3\xd4\xd5\xd6", "i": "\xd7\xd8\xdc\xdd\xde",
-    "o": "\xdf\xe1\xe2\xe3\xe4", "ô": "\xe5\xe6\xe7\xe8\xe9", "ơ": "\xea\xeb\xec\xed\xee",
-    "u": "\xef\xf1\xf2\xf3\xf4", "ư": "\xf5\xf6\xf7\xf8\xf9", "y": "\xfa\xfb\xfc\xfd\xfe",
+    "a": "\xb5\xb6\xb7\xb8\xb9",
+    "ă": "\xbb\xbc\xbd\xbe\xc6",
+    "â": "\xc7\xc8\xc9\xca\xcb",
+    "e": "\xcc\xce\xcf\xd0\xd1",
+    "ê": "\xd2\xd3\xd4\xd5\xd6",
+    "i": "\xd7\xd8\xdc\xdd\xde",
+    "o": "\xdf\xe1\xe2\xe3\xe4",
+    "ô": "\xe5\xe6\xe7\xe8\xe9",
+    "ơ": "\xea\xeb\xec\xed\xee",
+    "u": "\xef\xf1\xf2\xf3\xf4",
+    "ư": "\xf5\xf6\xf7\xf8\xf9",
+    "y": "\xfa\xfb\xfc\xfd\xfe",
 }
 
 
@@ -49,26 +58,57 @@ _TCVN3 = _tcvn3_table()
 # single characters (ơ ư đ and the toned i / ỵ).
 _CIRC, _BREVE = "\u0302", "\u0306"
 _VNI_TONE = dict(zip("ùøûõï", (_ACUTE, _GRAVE, _HOOK, _TILDE, _DOT), strict=True))
-_VNI_CIRC = {"â": (_CIRC,), "á": (_CIRC, _ACUTE), "à": (_CIRC, _GRAVE), "å": (_CIRC, _HOOK),
-             "ã": (_CIRC, _TILDE), "ä": (_CIRC, _DOT)}
-_VNI_BREVE = {"ê": (_BREVE,), "é": (_BREVE, _ACUTE), "è": (_BREVE, _GRAVE), "ú": (_BREVE, _HOOK),
-              "ü": (_BREVE, _TILDE), "ë": (_BREVE, _DOT)}
-_VNI_SINGLE = {"í": "í", "ì": "ì", "æ": "ỉ", "ó": "ĩ", "ò": "ị", "ô": "ơ", "ö": "ư", "î": "ỵ",
-               "ñ": "đ"}
+_VNI_CIRC = {
+    "â": (_CIRC,),
+    "á": (_CIRC, _ACUTE),
+    "à": (_CIRC, _GRAVE),
+    "å": (_CIRC, _HOOK),
+    "ã": (_CIRC, _TILDE),
+    "ä": (_CIRC, _DOT),
+}
+_VNI_BREVE = {
+    "ê": (_BREVE,),
+    "é": (_BREVE, _ACUTE),
+    "è": (_BREVE, _GRAVE),
+    "ú": (_BREVE, _HOOK),
+    "ü": (_BREVE, _TILDE),
+    "ë": (_BREVE, _DOT),
+}
+_VNI_SINGLE = {
+    "í": "í",
+    "ì": "ì",
+    "æ": "ỉ",
+    "ó": "ĩ",
+    "ò": "ị",
+    "ô": "ơ",
+    "ö": "ư",
+    "î": "ỵ",
+    "ñ": "đ",
+}
 
 
 def _vni_tables() -> tuple[dict[str, str], dict[int, str]]:
     pairs: dict[str, str] = {}
-    bases = {"a": (_VNI_TONE, _VNI_CIRC, _VNI_BREVE), "e": (_VNI_TONE, _VNI_CIRC),
-             "o": (_VNI_TONE, _VNI_CIRC), "u": (_VNI_TONE,), "y": (_VNI_TONE,),
-             "ô": (_VNI_TONE,), "ö": (_VNI_TONE,)}
+    bases = {
+        "a": (_VNI_TONE, _VNI_CIRC, _VNI_BREVE),
+        "e": (_VNI_TONE, _VNI_CIRC),
+        "o": (_VNI_TONE, _VNI_CIRC),
+        "u": (_VNI_TONE,),
+        "y": (_VNI_TONE,),
+        "ô": (_VNI_TONE,),
+        "ö": (_VNI_TONE,),
+    }
     for base, groups in bases.items():
         letter = _VNI_SINGLE.get(base, base)
         for group in groups:
             for mod, marks in group.items():
                 marks_t = marks if isinstance(marks, tuple) else (marks,)
-                for b, m, up in ((base, mod, False), (base.upper(), mod.upper(), True),
-                                 (base, mod.upper(), False), (base.upper(), mod, True)):
+                for b, m, up in (
+                    (base, mod, False),
+                    (base.upper(), mod.upper(), True),
+                    (base, mod.upper(), False),
+                    (base.upper(), mod, True),
+                ):
                     out = _compose(letter, *marks_t)
                     pairs[b + m] = out.upper() if up else out
     singles = {ord(k): v for k, v in _VNI_SINGLE.items()}
@@ -79,8 +119,10 @@ def _vni_tables() -> tuple[dict[str, str], dict[int, str]]:
 _VNI_PAIRS, _VNI_SINGLES = _vni_tables()
 _VNI_PAIR_RE = re.compile("|".join(sorted(_VNI_PAIRS, key=len, reverse=True)))
 # Letters that exist only in Unicode Vietnamese: their presence means the text is not legacy.
-_UNICODE_VN = re.compile("[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1"
-                         "\u01af\u01b0\u1ea0-\u1ef9\u0300-\u0309\u0323]")
+_UNICODE_VN = re.compile(
+    "[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1"
+    "\u01af\u01b0\u1ea0-\u1ef9\u0300-\u0309\u0323]"
+)
 _WORD = re.compile(r"[^\s0-9!-/:-@\[-`{-~]+")
 _MAX_WORDS = 50_000
 

@@ -10,7 +10,12 @@ if TYPE_CHECKING:
 
 NumberStyle = Literal["plain", "dot_thousands", "comma_thousands"]
 
-EXAMPLE = {"plain": "1234567.89", "dot_thousands": "1.234.567,89", "comma_thousands": "1,234,567.89"}
+EXAMPLE = {
+    "plain": "1234567.89",
+    "dot_thousands": "1.234.567,89",
+    "comma_thousands": "1,234,567.89",
+}
+WHOLE_EXAMPLE = {"plain": "1234567", "dot_thousands": "1.234.567", "comma_thousands": "1,234,567"}
 CURRENCY = r"(?:₫|đồng|vnđ|vnd|đ)"
 _WRAP = r"(?i)^(?:-\s*)?\(?(?:{core})\)?\s*(?:%|" + CURRENCY + r")?$"
 _DOT_GROUPED = r"[1-9]\d{0,2}(?:\.\d{3})+"
@@ -21,10 +26,14 @@ CORES = {
     "plain": r"\d+(?:\.\d+)?",
 }
 # Values that can only be read one way.
-_DOT_ONLY = (rf"{_DOT_GROUPED[:-1]}{{2,}}(?:,\d+)?|{_DOT_GROUPED},\d+"
-             r"|\d{4,},\d+|\d+,(?:\d{1,2}|\d{4,})|0\d{0,2},\d{3}")
-_COMMA_ONLY = (rf"{_COMMA_GROUPED[:-1]}{{2,}}(?:\.\d+)?|{_COMMA_GROUPED}\.\d+"
-               r"|\d{4,}\.\d+|\d+\.(?:\d{1,2}|\d{4,})|0\d{0,2}\.\d{3}")
+_DOT_ONLY = (
+    rf"{_DOT_GROUPED[:-1]}{{2,}}(?:,\d+)?|{_DOT_GROUPED},\d+"
+    r"|\d{4,},\d+|\d+,(?:\d{1,2}|\d{4,})|0\d{0,2},\d{3}"
+)
+_COMMA_ONLY = (
+    rf"{_COMMA_GROUPED[:-1]}{{2,}}(?:\.\d+)?|{_COMMA_GROUPED}\.\d+"
+    r"|\d{4,}\.\d+|\d+\.(?:\d{1,2}|\d{4,})|0\d{0,2}\.\d{3}"
+)
 
 
 ONLY = {"dot_thousands": _DOT_ONLY, "comma_thousands": _COMMA_ONLY}
@@ -77,12 +86,16 @@ def decide_style(ev: NumberEvidence, bound: int) -> tuple[NumberStyle | None, li
     dot, comma = ev.dot_only, ev.comma_only
     if dot and comma:
         if min(dot, comma) > bound:
-            return None, [f"mixed number conventions: {dot:,} values written like 1.234.567,89 "
-                          f"and {comma:,} like 1,234,567.89; kept as text, not guessed"]
+            return None, [
+                f"mixed number conventions: {dot:,} values written like 1.234.567,89 "
+                f"and {comma:,} like 1,234,567.89; kept as text, not guessed"
+            ]
         minority = min(dot, comma)
         style: NumberStyle = "dot_thousands" if dot > comma else _comma_style(ev)
-        return style, [f"mixed number conventions: {minority:,} values do not follow the "
-                       f"column's {EXAMPLE[style]} style and are rejected"]
+        return style, [
+            f"mixed number conventions: {minority:,} values do not follow the "
+            f"column's {EXAMPLE[style]} style and are rejected"
+        ]
     if dot:
         return "dot_thousands", []
     if comma:
@@ -97,21 +110,30 @@ def _comma_style(ev: NumberEvidence) -> NumberStyle:
 def _decide_ambiguous(ev: NumberEvidence) -> tuple[NumberStyle | None, list[str]]:
     a_dot, a_comma = ev.ambiguous_dot, ev.ambiguous_comma
     if a_dot and a_comma:
-        return None, [f"mixed number conventions: {a_dot:,} values like 1.234 and {a_comma:,} "
-                      "like 1,234 cannot both be read; kept as text"]
+        return None, [
+            f"mixed number conventions: {a_dot:,} values like 1.234 and {a_comma:,} "
+            "like 1,234 cannot both be read; kept as text"
+        ]
     if a_dot:
         if ev.long_plain:
-            return "plain", [f"ambiguous: {a_dot:,} values like 1.234 read with '.' as decimal "
-                             "point, since other values are written without thousands separators"]
-        return "dot_thousands", [f"ambiguous: {a_dot:,} values like 1.234 read with '.' as "
-                                 "thousands separator (Vietnamese convention)"]
+            return "plain", [
+                f"ambiguous: {a_dot:,} values like 1.234 read with '.' as decimal "
+                "point, since other values are written without thousands separators"
+            ]
+        return "dot_thousands", [
+            f"ambiguous: {a_dot:,} values like 1.234 read with '.' as "
+            "thousands separator (Vietnamese convention)"
+        ]
     if a_comma:
         if ev.long_plain:
-            return "dot_thousands", [f"ambiguous: {a_comma:,} values like 1,234 read with ',' as "
-                                     "decimal comma (Vietnamese convention), since other values "
-                                     "are written without thousands separators"]
-        return "comma_thousands", [f"ambiguous: {a_comma:,} values like 1,234 read with ',' as "
-                                   "thousands separator"]
+            return "dot_thousands", [
+                f"ambiguous: {a_comma:,} values like 1,234 read with ',' as "
+                "decimal comma (Vietnamese convention), since other values "
+                "are written without thousands separators"
+            ]
+        return "comma_thousands", [
+            f"ambiguous: {a_comma:,} values like 1,234 read with ',' as thousands separator"
+        ]
     return "plain", []
 
 

@@ -13,7 +13,7 @@ _SPACES = re.compile(r"\s+")
 
 
 def nfc(s: str) -> str:
-    """Return ``s`` in NFC with surrounding whitespace, NBSP, zero-width and BOM characters removed."""
+    """Return ``s`` in NFC without surrounding whitespace, NBSP, zero-width or BOM characters."""
     return unicodedata.normalize("NFC", s).strip(STRIP_CHARS)
 
 
