@@ -159,9 +159,10 @@ def measure_kho_ingest(csv_path: Path, repeat: int) -> tuple[dict[str, float], P
         print("  kho        skipped: the `kho` command is not installed (run scripts/install.sh)")
         return None
     best: dict[str, float] = {}
-    home = Path()
+    home: Path | None = None
     for _ in range(repeat):
-        shutil.rmtree(home, ignore_errors=True) if home != Path() else None
+        if home is not None:  # only the last home is kept, for the query step
+            shutil.rmtree(home, ignore_errors=True)
         home = Path(tempfile.mkdtemp(prefix="kho-bench-"))
         env = {**os.environ, "KHO_HOME": str(home)}
         try:
@@ -172,9 +173,11 @@ def measure_kho_ingest(csv_path: Path, repeat: int) -> tuple[dict[str, float], P
             )
         except RuntimeError as exc:
             print(f"  kho        failed: {exc}")
+            shutil.rmtree(home, ignore_errors=True)
             return None
         if not best or wall < best["seconds"]:
             best = {"seconds": wall, "rss_mb": rss}
+    assert home is not None
     print(f"  kho        {best['seconds']:6.2f} s  peak RSS {best['rss_mb']:5d} MB  (whole ingest, "
           "process start included)")  # fmt: skip
     return best, home
@@ -255,7 +258,8 @@ def machine() -> str:
 
     ram = psutil.virtual_memory().total / 2**30
     return (f"{cpu}, {os.cpu_count()} cores, {ram:.0f} GB; Python {platform.python_version()}, "
-            f"DuckDB {duckdb.__version__}, Polars {polars.__version__}")  # fmt: skip
+            f"DuckDB {duckdb.__version__}, Polars {polars.__version__}; "
+            f"load avg {os.getloadavg()[0]:.1f} at the end")  # fmt: skip
 
 
 def fmt(value: float | None, scale: float = 1.0, unit: str = "s", digits: int = 2) -> str:

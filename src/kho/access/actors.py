@@ -16,6 +16,21 @@ class Actor:
     name: str
     org_codes: frozenset[str] = field(default_factory=frozenset)
     is_platform_admin: bool = False
+    user_id: int | None = None
+    roles: dict[str, str] = field(default_factory=dict, hash=False)  # org code -> admin|editor|viewer
+    token_scopes: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_user(self) -> bool:
+        """A signed-in person, directly or through one of their tokens."""
+        return self.user_id is not None
+
+    def has_scope(self, scope: str) -> bool:
+        """Tokens carry scopes; people and the local operator hold every scope."""
+        return self.kind != "token" or scope in self.token_scopes or "admin" in self.token_scopes
+
+    def role_in(self, org_code: str) -> str | None:
+        return self.roles.get(org_code)
 
     @property
     def is_anonymous(self) -> bool:

