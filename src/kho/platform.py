@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from kho.access.service import Access
     from kho.catalog.maintenance import Maintenance
     from kho.catalog.service import Catalog
     from kho.ingest.service import Ingest
@@ -68,6 +69,12 @@ class Platform:
         from kho.catalog.maintenance import Maintenance
 
         return Maintenance(self.sessions, self.warehouse)
+
+    @cached_property
+    def access(self) -> Access:
+        from kho.access.service import Access
+
+        return Access(self.sessions)
 
     def init(self) -> dict[str, Any]:
         """Create directories, migrate the metadata schema; safe to run again."""

@@ -8,6 +8,7 @@ import typer
 
 from kho.cli import datasets, ingest, maintain, orgs, serve, sql
 from kho.cli import init as init_cmd
+from kho.cli import units as units_cmd
 from kho.errors import KhoError
 
 app = typer.Typer(
@@ -26,6 +27,7 @@ app.command("serve")(serve.serve)
 app.add_typer(datasets.app, name="datasets")
 app.add_typer(orgs.app, name="orgs")
 app.add_typer(datasets.inventory_app, name="inventory")
+app.add_typer(units_cmd.app, name="units")
 
 
 def main() -> None:

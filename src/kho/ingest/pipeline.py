@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import polars as pl
@@ -12,6 +14,7 @@ if TYPE_CHECKING:
 
     from kho.ingest.coltypes import ColumnType
 
+T = TypeVar("T")
 LINE, PROBLEM = "_line", "_problem"
 REJECT_EXPORT_PREFIX = "kho_reject_"
 LEGACY_SAMPLE = 20_000
@@ -44,11 +47,12 @@ def detect_file_legacy(frame: pl.DataFrame, plans: list[ColumnPlan]) -> str | No
     from kho.ingest.vn.legacy import detect_legacy
 
     values: list[str] = [p.header for p in plans if p.header and not p.header.isascii()]
+    sample = frame.head(LEGACY_SAMPLE)
     for p in plans:
-        col = frame[p.source]
+        col = sample[p.source].drop_nulls()
         if col.dtype != pl.String:
             continue
-        nonascii = col.drop_nulls().filter(~col.drop_nulls().str.contains(r"^[\x00-\x7f]*$"))
+        nonascii = col.filter(~col.str.contains(r"^[\x00-\x7f]*$"))
         values.extend(nonascii.head(LEGACY_SAMPLE // max(len(plans), 1)).to_list())
     return detect_legacy(values) if values else None
 
@@ -60,15 +64,15 @@ def clean_frame(frame: pl.DataFrame, plans: list[ColumnPlan], legacy: str | None
     from kho.ingest.coltypes import clean_text
     from kho.ingest.vn.legacy import convert_legacy
 
-    out = []
-    for p in plans:
+    def one(p: ColumnPlan) -> pl.Series:
         col = frame[p.source]
         if col.dtype == pl.String:
             if legacy:
                 col = col.map_elements(lambda s: convert_legacy(s, legacy), return_dtype=pl.String)  # type: ignore[arg-type]
             col = clean_text(col)
-        out.append(col.alias(p.source))
-    return frame.with_columns(out)
+        return col.alias(p.source)
+
+    return frame.with_columns(_parallel(one, plans))
 
 
 def infer_plans(frame: pl.DataFrame, plans: list[ColumnPlan],
@@ -76,10 +80,10 @@ def infer_plans(frame: pl.DataFrame, plans: list[ColumnPlan],
     """Decide each column's type from the whole (cleaned) column; existing table types win."""
     from kho.ingest.coltypes import infer_column
 
-    for p in plans:
-        inferred = infer_column(frame[p.source], name=p.header)
+    inferred = _parallel(lambda p: infer_column(frame[p.source], name=p.header), plans)
+    for p, guess in zip(plans, inferred, strict=True):
         known = (fixed or {}).get(p.name)
-        p.ctype = inferred if known is None or known.kind == inferred.kind else _keep(known, inferred)
+        p.ctype = guess if known is None or known.kind == guess.kind else _keep(known, guess)
 
 
 def _keep(known: ColumnType, inferred: ColumnType) -> ColumnType:
@@ -97,13 +101,9 @@ def cast_batch(raw: pl.DataFrame, clean: pl.DataFrame, plans: list[ColumnPlan],
 
     from kho.ingest.coltypes import cast_column
 
-    typed: dict[str, pl.Series] = {}
-    reasons: dict[str, pl.Series] = {}
-    for p in plans:
-        assert p.ctype is not None
-        values, why = cast_column(clean[p.source], p.ctype)
-        typed[p.name] = values
-        reasons[p.name] = why
+    results = _parallel(lambda p: cast_column(clean[p.source], p.ctype), plans)  # type: ignore[arg-type]
+    typed = {p.name: values for p, (values, _) in zip(plans, results, strict=True)}
+    reasons = {p.name: why for p, (_, why) in zip(plans, results, strict=True)}
     bad = clean[PROBLEM].is_not_null() if PROBLEM in clean.columns else pl.repeat(False, clean.height, eager=True)
     for why in reasons.values():
         bad = bad | why.is_not_null()
@@ -120,8 +120,18 @@ def cast_batch(raw: pl.DataFrame, clean: pl.DataFrame, plans: list[ColumnPlan],
     return BatchResult(table=_to_arrow(frame, schema), rejects=rejects, rows_read=raw.height)
 
 
+def _parallel(fn: Callable[[ColumnPlan], T], plans: list[ColumnPlan]) -> list[T]:
+    """Column work in threads: Polars releases the GIL, so columns use every core."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if len(plans) < 2:
+        return [fn(p) for p in plans]
+    with ThreadPoolExecutor(max_workers=min(len(plans), os.cpu_count() or 2)) as pool:
+        return list(pool.map(fn, plans))
+
+
 def _add_examples(p: ColumnPlan, values: pl.Series) -> None:
-    for v in values.drop_nulls().unique(maintain_order=True).head(3).to_list():
+    for v in values.head(5_000).drop_nulls().unique(maintain_order=True).head(3).to_list():
         text = str(v)
         if text not in p.examples and len(p.examples) < 3:
             p.examples.append(text[:80])

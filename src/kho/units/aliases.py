@@ -33,6 +33,4 @@ PROVINCE_ALIASES: dict[str, tuple[str, ListVersion | None]] = {
     "dac nong": ("Đắk Nông", OLD_VERSION),
     "dacnong": ("Đắk Nông", OLD_VERSION),
     "kontum": ("Kon Tum", OLD_VERSION),
-    "ha tinh": ("Hà Tĩnh", None),
-    "dong thap muoi": ("Đồng Tháp", None),
 }

@@ -21,6 +21,10 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.state.platform = platform or Platform()
     install_error_handlers(app)
     app.include_router(datasets.router)
+    from kho.web import ckan, dcat
+
+    app.include_router(ckan.router)
+    app.include_router(dcat.router)
 
     @app.get("/health", tags=["health"], summary="Liveness and metadata database check")
     def health() -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from kho.access.actors import ANONYMOUS, Actor
+from kho.access.actors import Actor
 from kho.platform import Platform
 
 
@@ -15,9 +15,11 @@ def get_platform(request: Request) -> Platform:
     return platform
 
 
-def get_actor(_request: Request) -> Actor:
-    """Until sign-in and tokens land, every web caller is the anonymous public."""
-    return ANONYMOUS
+async def get_actor(request: Request) -> Actor:
+    """The caller: an API token, a signed-in session (CSRF-checked), or the anonymous public."""
+    from kho.web.auth import resolve_actor
+
+    return await resolve_actor(request)
 
 
 PlatformDep = Annotated[Platform, Depends(get_platform)]

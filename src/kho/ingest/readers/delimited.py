@@ -249,22 +249,32 @@ def _field_counts(path: Path, delimiter: str, first_line: int) -> FieldCounts | 
         missing_columns="insert",
     )["line"].fill_null("")
     quotes = lines.str.count_matches('"', literal=True)
-    multiline = bool((quotes % 2 == 1).any())
+    after = quotes.cum_sum()
+    multiline = bool((after % 2 == 1).any())
+    inside_at_start = (after - quotes) % 2 == 1
+    delimiters = lines.str.count_matches(delimiter, literal=True)
+    quoted = ((quotes > 0) | inside_at_start).arg_true()
+    if len(quoted):
+        # Close a quote left open at a line end and reopen it on the next line, so each physical
+        # line is counted on its own; a record's fields are then summed over its lines. Only
+        # lines with quotes need this (the regex is the expensive part).
+        sub = lines.gather(quoted)
+        opened = inside_at_start.gather(quoted)
+        closed = (after % 2 == 1).gather(quoted)
+        text = pl.select(
+            pl.when(pl.lit(opened)).then(pl.lit('"') + pl.lit(sub)).otherwise(pl.lit(sub))
+        ).to_series()
+        text = pl.select(
+            pl.when(pl.lit(closed)).then(pl.lit(text) + pl.lit('"')).otherwise(pl.lit(text))
+        ).to_series()
+        fixed = text.str.replace_all(r'"[^"]*"', "").str.count_matches(delimiter, literal=True)
+        delimiters = delimiters.scatter(quoted, fixed)
+    per_line = pl.DataFrame(
+        {"d": delimiters, "record": (~inside_at_start).cast(pl.Int64).cum_sum()}
+    )
     if multiline:
-        opens = ((quotes.cum_sum() - quotes) % 2 == 0).cast(pl.Int64)
-        records = pl.DataFrame({"line": lines, "record": opens.cum_sum()})
-        grouped = records.group_by("record", maintain_order=True).agg(pl.col("line").str.join("\n"))
-        lines = grouped["line"]
-        quotes = lines.str.count_matches('"', literal=True)
-    frame = pl.DataFrame({"line": lines, "quoted": quotes > 0})
-    counts = frame.select(
-        pl.when(pl.col("quoted"))
-        .then(pl.col("line").str.replace_all(r'"[^"]*"', ""))
-        .otherwise(pl.col("line"))
-        .str.count_matches(delimiter, literal=True)
-        .add(1)
-        .alias("n")
-    )["n"]
+        per_line = per_line.group_by("record", maintain_order=True).agg(pl.col("d").sum())
+    counts = (per_line["d"] + 1).alias("n")
     return FieldCounts(counts, multiline)
 
 

@@ -1,0 +1,287 @@
+"""Indicator schemas named by role: definitions, values with lineage, targets, reports, analytics."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+Direction = Literal["higher", "lower"]
+IndicatorType = Literal["computed", "reported"]
+Aggregation = Literal["sum", "ratio", "min", "max", "none"]
+Status = Literal["achieved", "on_track", "at_risk", "missed", "no_target", "no_data"]
+TargetKind = Literal["assigned", "proposed"]
+TargetStatus = Literal["active", "proposed", "approved", "sent_back"]
+ReportedStatus = Literal["submitted", "approved", "returned"]
+OrgCode = str
+IndicatorCode = str
+ALL_ORGS = "ALL"
+CODE_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"
+
+
+class Condition(BaseModel):
+    """One filter condition ``column op value`` (values become SQL literals, never raw text)."""
+
+    column: str
+    op: Literal["=", "!=", "<", "<=", ">", ">=", "in", "not_in", "is_null", "not_null"] = "="
+    value: Any = None
+
+
+class Measure(BaseModel):
+    """An aggregate such as ``count(*)``, ``sum(le_phi_dong)`` with an optional filter."""
+
+    aggregate: str = Field(examples=["count(*)", "sum(le_phi_dong)", "count_distinct(ma_thu_tuc)"])
+    where: list[Condition] = Field(default_factory=list)
+
+    @field_validator("where", mode="before")
+    @classmethod
+    def _shorthand(cls, v: Any) -> Any:
+        return _conditions(v)
+
+
+class TableSource(BaseModel):
+    """Where a computed indicator reads from: a warehouse table by dataset slug."""
+
+    kind: Literal["table"] = "table"
+    dataset: str
+    table: str | None = None
+    org_column: str | None = None
+    date_column: str
+    where: list[Condition] = Field(default_factory=list)
+    aggregate: Measure | None = None
+    numerator: Measure | None = None
+    denominator: Measure | None = None
+    factor: float = 1.0
+
+    @field_validator("where", mode="before")
+    @classmethod
+    def _shorthand(cls, v: Any) -> Any:
+        return _conditions(v)
+
+    @field_validator("aggregate", "numerator", "denominator", mode="before")
+    @classmethod
+    def _measure(cls, v: Any) -> Any:
+        return {"aggregate": v} if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _one_form(self) -> TableSource:
+        if (self.aggregate is None) == (self.numerator is None or self.denominator is None):
+            raise ValueError("give either `aggregate`, or both `numerator` and `denominator`")
+        return self
+
+
+class CatalogSource(BaseModel):
+    """A warehouse-growth metric computed from Kho's own catalog."""
+
+    kind: Literal["catalog"] = "catalog"
+    metric: Literal["datasets", "rows", "organisations", "fresh_share", "growth"]
+
+
+class TargetSpec(BaseModel):
+    """A target shipped in a pack: ``org: "*"`` is the default for every unit."""
+
+    org: str = "*"
+    period: str
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    note: str | None = None
+
+
+class IndicatorDef(BaseModel):
+    """A complete indicator definition as written in a YAML pack."""
+
+    code: IndicatorCode = Field(pattern=CODE_PATTERN)
+    name_vi: str = Field(min_length=1, max_length=500)
+    name_en: str | None = None
+    description_vi: str | None = None
+    description_en: str | None = None
+    unit: str | None = None
+    decimals: int = Field(default=1, ge=0, le=6)
+    direction: Direction = "higher"
+    type: IndicatorType = "computed"
+    aggregation: Aggregation | None = None
+    source: TableSource | CatalogSource | None = Field(default=None, discriminator="kind")
+    period_types: list[Literal["year", "quarter", "month", "week"]] = Field(
+        default_factory=lambda: ["month", "quarter", "year"])
+    org_aliases: dict[str, str] = Field(default_factory=dict)
+    org_parents: dict[str, str] = Field(default_factory=dict)
+    access_level: Literal["public", "internal", "restricted"] = "public"
+    owner_org: str | None = None
+    stale_days: int = Field(default=31, ge=0)
+    due_days: int = Field(default=15, ge=0)
+    thresholds: dict[str, float] = Field(default_factory=lambda: {"on_track": 95.0, "at_risk": 80.0})
+    targets: list[TargetSpec] = Field(default_factory=list)
+    pack: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> IndicatorDef:
+        if self.type == "computed" and self.source is None:
+            raise ValueError(f"computed indicator {self.code} needs a `source`")
+        if self.aggregation is None:
+            is_ratio = isinstance(self.source, TableSource) and self.source.numerator is not None
+            self.aggregation = "ratio" if is_ratio or self.unit == "%" else "sum"
+        return self
+
+
+class IndicatorSummary(BaseModel):
+    code: IndicatorCode
+    name_vi: str
+    name_en: str | None
+    unit: str | None
+    direction: Direction
+    type: IndicatorType
+    pack: str | None
+    access_level: str
+
+
+class IndicatorValue(BaseModel):
+    """One value of an indicator for a unit and a period, with the lineage that produced it."""
+
+    indicator: IndicatorCode
+    period: str
+    org: OrgCode
+    value: float | None
+    numerator: float | None = None
+    denominator: float | None = None
+    rows: int | None = None
+    source: str | None = None
+    snapshot_id: int | None = None
+    sql: str | None = None
+    lineage: dict[str, Any] = Field(default_factory=dict)
+    computed_at: datetime | None = None
+
+
+class ComputeResult(BaseModel):
+    indicator: IndicatorCode
+    source_version: str | None
+    recomputed: list[str]
+    unchanged: list[str]
+    removed: list[str]
+    values_written: int
+
+
+class Trace(BaseModel):
+    """The rows behind one value: the same query, opened up."""
+
+    value: IndicatorValue
+    sql: str | None
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    total: int
+    truncated: bool
+
+
+class TargetCreate(BaseModel):
+    indicator: IndicatorCode
+    org: OrgCode
+    period: str
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _value_or_range(self) -> TargetCreate:
+        if self.value is None and self.low is None and self.high is None:
+            raise ValueError("give a target value, or a range with low and/or high")
+        if self.value is not None and (self.low is not None or self.high is not None):
+            raise ValueError("give either a value or a range, not both")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"range low {self.low} is above high {self.high}")
+        return self
+
+
+class Target(TargetCreate):
+    id: int
+    kind: TargetKind
+    status: TargetStatus
+    set_by: str
+    set_at: datetime
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    decision_note: str | None = None
+
+
+class ReportedValueCreate(BaseModel):
+    indicator: IndicatorCode
+    org: OrgCode
+    period: str
+    value: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    note: str | None = None
+
+
+class ReportedValue(ReportedValueCreate):
+    id: int
+    status: ReportedStatus
+    entered_by: str
+    entered_at: datetime
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    is_late: bool = False
+
+
+class ReportRow(BaseModel):
+    """Target against actual for one indicator, unit and period."""
+
+    indicator: IndicatorCode
+    name: str
+    unit: str | None
+    direction: Direction
+    org: OrgCode
+    parent: OrgCode | None
+    period: str
+    actual: float | None
+    numerator: float | None = None
+    denominator: float | None = None
+    target: float | None = None
+    target_low: float | None = None
+    target_high: float | None = None
+    target_source: str | None = None
+    achieved_pct: float | None = None
+    status: Status
+    previous: float | None = None
+    change_prev: float | None = None
+    year_before: float | None = None
+    change_yoy: float | None = None
+    rank: int | None = None
+    rank_of: int | None = None
+    completeness: Literal["ok", "no_data", "stale", "late", "not_approved"] = "ok"
+    last_data: str | None = None
+
+
+class Report(BaseModel):
+    period: str
+    org: OrgCode
+    as_of: datetime
+    rows: list[ReportRow]
+    completeness: dict[str, Any]
+
+
+class Analytics(BaseModel):
+    """DHIS2-shaped analytics answer: headers, metaData, rows, height, width."""
+
+    headers: list[dict[str, str]]
+    metaData: dict[str, Any]  # noqa: N815 - DHIS2's field name
+    rows: list[list[str | None]]
+    height: int
+    width: int
+
+
+class PackResult(BaseModel):
+    pack: str
+    indicators: list[IndicatorCode]
+    targets: int
+
+
+def _conditions(v: Any) -> Any:
+    """Accept ``{col: value}`` shorthand (a list means IN) beside the explicit list form."""
+    if v is None:
+        return []
+    if isinstance(v, dict):
+        return [{"column": k, "op": "in" if isinstance(val, list) else "=", "value": val}
+                for k, val in v.items()]
+    return v
