@@ -19,9 +19,15 @@ def _all_docs() -> str:
 
 @pytest.mark.parametrize("name", GENERATED)
 def test_generated_reference_is_current(name: str) -> None:
-    result = subprocess.run([sys.executable, "-m", "cogapp", "--check", str(DOCS / name)],
-                            capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 0, f"{name} is stale; run `cog -r docs/{name}`\n{result.stdout}{result.stderr}"
+    result = subprocess.run(
+        [sys.executable, "-m", "cogapp", "--check", str(DOCS / name)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, (
+        f"{name} is stale; run `cog -r docs/{name}`\n{result.stdout}{result.stderr}"
+    )
 
 
 def test_every_cli_command_is_documented() -> None:
@@ -61,7 +67,9 @@ def test_every_error_class_is_documented() -> None:
 def test_readme_starts_with_the_two_commands() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     first_block = readme.split("```")[1]
-    commands = [line for line in first_block.splitlines() if line.strip() and not line.startswith("#")]
+    commands = [
+        line for line in first_block.splitlines() if line.strip() and not line.startswith("#")
+    ]
     assert commands[:2] == ["bash scripts/start.sh", "bash scripts/test.sh"], commands
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "scripts/test.sh" in ci

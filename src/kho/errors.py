@@ -12,7 +12,9 @@ class KhoError(Exception):
     exit_code = 1
     type_name = "error"
 
-    def __init__(self, message: str, *, hint: str | None = None, details: dict[str, Any] | None = None):
+    def __init__(
+        self, message: str, *, hint: str | None = None, details: dict[str, Any] | None = None
+    ):
         super().__init__(message)
         self.message = message
         self.hint = hint
@@ -59,7 +61,9 @@ class SchemaMismatch(IngestError):
 
     type_name = "schema_mismatch"
 
-    def __init__(self, message: str, *, expected: Any = None, found: Any = None, hint: str | None = None):
+    def __init__(
+        self, message: str, *, expected: Any = None, found: Any = None, hint: str | None = None
+    ):
         super().__init__(message, hint=hint, details={"expected": expected, "found": found})
 
 

@@ -42,9 +42,11 @@ class Platform:
     def warehouse(self) -> Warehouse:
         from kho.warehouse.service import Warehouse
 
-        return Warehouse(catalog_url=self.settings.resolved_database_url,
-                         warehouse_uri=self.settings.warehouse_uri,
-                         commit_retries=self.settings.commit_retries)
+        return Warehouse(
+            catalog_url=self.settings.resolved_database_url,
+            warehouse_uri=self.settings.warehouse_uri,
+            commit_retries=self.settings.commit_retries,
+        )
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -85,10 +87,16 @@ class Platform:
         if self.settings.warehouse_uri.startswith("file://"):
             from pathlib import Path
 
-            Path(self.settings.warehouse_uri.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
+            Path(self.settings.warehouse_uri.removeprefix("file://")).mkdir(
+                parents=True, exist_ok=True
+            )
         upgrade(self.engine)
-        return {"home": str(self.settings.home_dir), "database": _safe_url(self.settings.resolved_database_url),
-                "warehouse": self.settings.warehouse_uri, "revision": current_revision(self.engine)}
+        return {
+            "home": str(self.settings.home_dir),
+            "database": _safe_url(self.settings.resolved_database_url),
+            "warehouse": self.settings.warehouse_uri,
+            "revision": current_revision(self.engine),
+        }
 
     def close(self) -> None:
         if "query" in self.__dict__:

@@ -28,23 +28,31 @@ class Settings(BaseSettings):
         default=None,
         description="Where Iceberg table files live (directory or file:// URI). Default: `warehouse/` in KHO_HOME.",
     )
-    language: str = Field(default="vi", description="Default language of messages and pages: `vi` or `en`.")
+    language: str = Field(
+        default="vi", description="Default language of messages and pages: `vi` or `en`."
+    )
     batch_rows: int = Field(
-        default=250_000, description="Rows per batch when ingesting (memory is bounded by batch size)."
+        default=250_000,
+        description="Rows per batch when ingesting (memory is bounded by batch size).",
     )
     in_memory_limit_mb: int = Field(
         default=512,
         description="Files up to this size are typed from the whole column in one pass; larger files stream.",
     )
     keep_snapshots: int = Field(
-        default=20, description="`kho maintain` keeps at least this many most recent snapshots per table."
+        default=20,
+        description="`kho maintain` keeps at least this many most recent snapshots per table.",
     )
     keep_days: int = Field(
         default=30, description="`kho maintain` keeps snapshots younger than this many days."
     )
     commit_retries: int = Field(default=10, description="Iceberg commit retries when writers race.")
-    sql_timeout_s: float = Field(default=30.0, description="Time limit of one SQL query, in seconds.")
-    sql_max_rows: int = Field(default=10_000, description="Rows returned by one SQL query before truncation.")
+    sql_timeout_s: float = Field(
+        default=30.0, description="Time limit of one SQL query, in seconds."
+    )
+    sql_max_rows: int = Field(
+        default=10_000, description="Rows returned by one SQL query before truncation."
+    )
     sql_memory_mb: int = Field(default=2048, description="Memory limit of one SQL query, in MB.")
     host: str = Field(default="127.0.0.1", description="Address `kho serve` listens on.")
     port: int = Field(default=8000, description="Port `kho serve` listens on.")

@@ -20,8 +20,13 @@ class Maintenance:
         self._sessions = sessions
         self._warehouse = warehouse
 
-    def run(self, *, datasets: Sequence[str] | None = None, keep_snapshots: int = 20,
-            keep_days: int = 30) -> list[MaintenanceReport]:
+    def run(
+        self,
+        *,
+        datasets: Sequence[str] | None = None,
+        keep_snapshots: int = 20,
+        keep_days: int = 30,
+    ) -> list[MaintenanceReport]:
         with self._sessions() as s:
             stmt = select(db.Resource.iceberg_ident, db.Dataset.slug).join(db.Dataset)
             if datasets:
@@ -29,5 +34,8 @@ class Maintenance:
             rows = s.execute(stmt.order_by(db.Resource.id)).all()
         if datasets and not rows:
             raise NotFound(f"No tables in {', '.join(datasets)}.", hint="Run `kho datasets list`.")
-        return [self._warehouse.maintain(ident, keep_snapshots=keep_snapshots, keep_days=keep_days)
-                for ident, _ in rows if self._warehouse.exists(ident)]
+        return [
+            self._warehouse.maintain(ident, keep_snapshots=keep_snapshots, keep_days=keep_days)
+            for ident, _ in rows
+            if self._warehouse.exists(ident)
+        ]

@@ -27,8 +27,17 @@ def _now() -> datetime:
 def _search_text(ds: db.Dataset, org_names: Sequence[str] = ()) -> str:
     from kho.ingest.vn.text import fold
 
-    parts = [ds.slug, ds.title_vi, ds.title_en, ds.description_vi, ds.description_en, ds.sector,
-             ds.org_code, *(ds.keywords or []), *org_names]
+    parts = [
+        ds.slug,
+        ds.title_vi,
+        ds.title_en,
+        ds.description_vi,
+        ds.description_en,
+        ds.sector,
+        ds.org_code,
+        *(ds.keywords or []),
+        *org_names,
+    ]
     return fold(" ".join(p for p in parts if p))
 
 
@@ -49,22 +58,29 @@ class Catalog:
                     raise PermissionDenied(f"{actor} may not create organisation {org.code!r}.")
                 row = db.Organisation(**org.model_dump(), created_at=_now())
                 s.add(row)
-            return m.Organisation(code=row.code, name_vi=row.name_vi, name_en=row.name_en,
-                                  parent_code=row.parent_code)
+            return m.Organisation(
+                code=row.code, name_vi=row.name_vi, name_en=row.name_en, parent_code=row.parent_code
+            )
 
     def list_organisations(self) -> list[m.Organisation]:
         with self._sessions() as s:
             rows = s.scalars(select(db.Organisation).order_by(db.Organisation.code))
-            return [m.Organisation(code=r.code, name_vi=r.name_vi, name_en=r.name_en,
-                                   parent_code=r.parent_code) for r in rows]
+            return [
+                m.Organisation(
+                    code=r.code, name_vi=r.name_vi, name_en=r.name_en, parent_code=r.parent_code
+                )
+                for r in rows
+            ]
 
     # datasets --------------------------------------------------------------------------------
     def create(self, data: m.DatasetCreate, *, actor: Actor) -> m.Dataset:
         self._check_write(actor, data.org_code)
         with self._sessions() as s, s.begin():
             if s.scalar(select(db.Dataset.id).where(db.Dataset.slug == data.slug)) is not None:
-                raise Conflict(f"Dataset {data.slug!r} already exists.",
-                               hint=f"Run `kho datasets show {data.slug}` or choose another slug.")
+                raise Conflict(
+                    f"Dataset {data.slug!r} already exists.",
+                    hint=f"Run `kho datasets show {data.slug}` or choose another slug.",
+                )
             self._require_org(s, data.org_code)
             now = _now()
             ds = db.Dataset(**data.model_dump(), created_at=now, updated_at=now)
@@ -102,8 +118,16 @@ class Catalog:
         with self._sessions() as s:
             return s.scalar(select(db.Dataset.id).where(db.Dataset.slug == slug)) is not None
 
-    def search(self, q: str = "", *, actor: Actor, filters: dict[str, str] | None = None,
-               limit: int = 20, offset: int = 0, sort: str = "relevance") -> m.SearchResult:
+    def search(
+        self,
+        q: str = "",
+        *,
+        actor: Actor,
+        filters: dict[str, str] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        sort: str = "relevance",
+    ) -> m.SearchResult:
         """Diacritic- and case-insensitive search with facet counts over everything the actor may see."""
         from kho.ingest.vn.text import fold
 
@@ -114,13 +138,18 @@ class Catalog:
             stmt = select(db.Dataset)
             for tok in tokens:
                 stmt = stmt.where(db.Dataset.search_text.contains(tok, autoescape=True))
-            rows = [d for d in s.scalars(stmt) if can_read(actor, access_level=d.access_level,
-                                                           org_code=d.org_code)]
+            rows = [
+                d
+                for d in s.scalars(stmt)
+                if can_read(actor, access_level=d.access_level, org_code=d.org_code)
+            ]
             summaries = [self._summary(d) for d in rows]
         matched = [d for d in summaries if _matches(d, filters or {})]
         facets = {f: _facet_counts(matched, f) for f in FACETS}
         matched.sort(key=_sort_key(sort, tokens), reverse=sort in ("updated", "relevance"))
-        return m.SearchResult(total=len(matched), items=matched[offset:offset + limit], facets=facets)
+        return m.SearchResult(
+            total=len(matched), items=matched[offset : offset + limit], facets=facets
+        )
 
     def versions(self, slug: str, *, actor: Actor, table: str | None = None) -> list[m.VersionInfo]:
         """Every version of the table, oldest first; each can be queried as ``"slug@N"``."""
@@ -131,14 +160,29 @@ class Catalog:
             ident = res.iceberg_ident
         if not self._warehouse.exists(ident):
             return []
-        return [m.VersionInfo(version=i + 1, snapshot_id=v.snapshot_id, committed_at=v.committed_at,
-                              operation=v.operation, added_rows=v.added_rows, deleted_rows=v.deleted_rows,
-                              total_rows=v.total_rows)
-                for i, v in enumerate(self._warehouse.snapshots(ident))]
+        return [
+            m.VersionInfo(
+                version=i + 1,
+                snapshot_id=v.snapshot_id,
+                committed_at=v.committed_at,
+                operation=v.operation,
+                added_rows=v.added_rows,
+                deleted_rows=v.deleted_rows,
+                total_rows=v.total_rows,
+            )
+            for i, v in enumerate(self._warehouse.snapshots(ident))
+        ]
 
     # data dictionary -------------------------------------------------------------------------
-    def update_column(self, slug: str, column: str, data: m.ColumnUpdate, *, actor: Actor,
-                      table: str | None = None) -> m.ColumnInfo:
+    def update_column(
+        self,
+        slug: str,
+        column: str,
+        data: m.ColumnUpdate,
+        *,
+        actor: Actor,
+        table: str | None = None,
+    ) -> m.ColumnInfo:
         with self._sessions() as s, s.begin():
             ds = self._load(s, slug)
             self._check_write(actor, ds.org_code)
@@ -167,10 +211,20 @@ class Catalog:
             stmt = select(db.InventoryEntry).order_by(db.InventoryEntry.id)
             if org_code:
                 stmt = stmt.where(db.InventoryEntry.org_code == org_code)
-            return [m.InventoryItem(id=r.id, org_code=r.org_code, title=r.title,
-                                    description=r.description, format=r.format, volume=r.volume,
-                                    plan=r.plan, status=r.status, created_at=r.created_at)
-                    for r in s.scalars(stmt)]
+            return [
+                m.InventoryItem(
+                    id=r.id,
+                    org_code=r.org_code,
+                    title=r.title,
+                    description=r.description,
+                    format=r.format,
+                    volume=r.volume,
+                    plan=r.plan,
+                    status=r.status,
+                    created_at=r.created_at,
+                )
+                for r in s.scalars(stmt)
+            ]
 
     # internals -------------------------------------------------------------------------------
     def _load(self, s: Session, slug: str) -> db.Dataset:
@@ -181,8 +235,10 @@ class Catalog:
 
     def _require_org(self, s: Session, code: str) -> None:
         if s.scalar(select(db.Organisation.id).where(db.Organisation.code == code)) is None:
-            raise NotFound(f"No organisation {code!r}.",
-                           hint="Create it with `kho orgs create CODE NAME` or pass an existing --org.")
+            raise NotFound(
+                f"No organisation {code!r}.",
+                hint="Create it with `kho orgs create CODE NAME` or pass an existing --org.",
+            )
 
     def _org_names(self, s: Session, code: str) -> list[str]:
         org = s.scalar(select(db.Organisation).where(db.Organisation.code == code))
@@ -191,7 +247,9 @@ class Catalog:
     def _check_read(self, actor: Actor, ds: db.Dataset) -> None:
         if not can_read(actor, access_level=ds.access_level, org_code=ds.org_code):
             # Same message as a missing dataset: existence of restricted data is not disclosed.
-            raise NotFound(f"No dataset {ds.slug!r}.", hint="Run `kho datasets list` to see datasets.")
+            raise NotFound(
+                f"No dataset {ds.slug!r}.", hint="Run `kho datasets list` to see datasets."
+            )
 
     def _check_write(self, actor: Actor, org_code: str) -> None:
         if not (actor.is_platform_admin or org_code in actor.org_codes):
@@ -199,45 +257,75 @@ class Catalog:
 
     def _summary(self, ds: db.Dataset) -> m.DatasetSummary:
         return m.DatasetSummary(
-            slug=ds.slug, org_code=ds.org_code, title_vi=ds.title_vi, title_en=ds.title_en,
-            sector=ds.sector, access_level=ds.access_level,  # type: ignore[arg-type]
-            update_frequency=ds.update_frequency, keywords=list(ds.keywords or []),
+            slug=ds.slug,
+            org_code=ds.org_code,
+            title_vi=ds.title_vi,
+            title_en=ds.title_en,
+            sector=ds.sector,
+            access_level=ds.access_level,  # type: ignore[arg-type]
+            update_frequency=ds.update_frequency,
+            keywords=list(ds.keywords or []),
             licence=ds.licence,
             formats=sorted({r.source_format for r in ds.resources if r.source_format}),
             freshness=freshness(ds.last_loaded_at, ds.update_frequency),
-            last_loaded_at=ds.last_loaded_at, updated_at=ds.updated_at)
+            last_loaded_at=ds.last_loaded_at,
+            updated_at=ds.updated_at,
+        )
 
     def _detail(self, ds: db.Dataset) -> m.Dataset:
         tables = []
         for r in ds.resources:
             exists = self._warehouse.exists(r.iceberg_ident)
-            tables.append(m.TableInfo(
-                name=r.name, sql_name=r.sql_name, source_format=r.source_format,
-                key_columns=list(r.key_columns or []),
-                row_count=self._warehouse.row_count(r.iceberg_ident) if exists else 0,
-                versions=len(self._warehouse.snapshots(r.iceberg_ident)) if exists else 0,
-                columns=[_column_info(c) for c in r.columns]))
-        return m.Dataset(**self._summary(ds).model_dump(), description_vi=ds.description_vi,
-                         description_en=ds.description_en, source=ds.source, contact=ds.contact,
-                         created_at=ds.created_at, tables=tables)
+            tables.append(
+                m.TableInfo(
+                    name=r.name,
+                    sql_name=r.sql_name,
+                    source_format=r.source_format,
+                    key_columns=list(r.key_columns or []),
+                    row_count=self._warehouse.row_count(r.iceberg_ident) if exists else 0,
+                    versions=len(self._warehouse.snapshots(r.iceberg_ident)) if exists else 0,
+                    columns=[_column_info(c) for c in r.columns],
+                )
+            )
+        return m.Dataset(
+            **self._summary(ds).model_dump(),
+            description_vi=ds.description_vi,
+            description_en=ds.description_en,
+            source=ds.source,
+            contact=ds.contact,
+            created_at=ds.created_at,
+            tables=tables,
+        )
 
 
 def _column_info(c: db.Column) -> m.ColumnInfo:
-    return m.ColumnInfo(name=c.name, label=c.label, type=c.type, type_detail=c.type_detail or {},
-                        unit=c.unit, description_vi=c.description_vi, description_en=c.description_en)
+    return m.ColumnInfo(
+        name=c.name,
+        label=c.label,
+        type=c.type,
+        type_detail=c.type_detail or {},
+        unit=c.unit,
+        description_vi=c.description_vi,
+        description_en=c.description_en,
+    )
 
 
 def _pick_resource(ds: db.Dataset, table: str | None) -> db.Resource:
     if not ds.resources:
-        raise NotFound(f"Dataset {ds.slug!r} has no table yet.",
-                       hint=f"Load one with `kho ingest FILE --dataset {ds.slug}`.")
+        raise NotFound(
+            f"Dataset {ds.slug!r} has no table yet.",
+            hint=f"Load one with `kho ingest FILE --dataset {ds.slug}`.",
+        )
     if table is None:
         return ds.resources[0]
     for r in ds.resources:
         if table in (r.name, r.sql_name):
             return r
-    raise NotFound(f"No table {table!r} in dataset {ds.slug!r}; tables: "
-                   + ", ".join(r.name for r in ds.resources) + ".")
+    raise NotFound(
+        f"No table {table!r} in dataset {ds.slug!r}; tables: "
+        + ", ".join(r.name for r in ds.resources)
+        + "."
+    )
 
 
 def _facet_value(d: m.DatasetSummary, facet: str) -> list[str]:

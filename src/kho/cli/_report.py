@@ -13,20 +13,38 @@ def render_report(r: LoadReport) -> None:
     L = lang()
     src = r.source
     console.print(f"\n[bold]{t('load_report', L)} #{r.load_id}[/] — {r.dataset} ({r.mode})")
-    where = ", ".join(x for x in (src.format, src.encoding, src.legacy_encoding and f"legacy {src.legacy_encoding}",
-                                  src.delimiter and f"delimiter {src.delimiter!r}",
-                                  src.sheet and f"sheet {src.sheet!r}") if x)
-    console.print(f"{t('source', L)}: {src.name} ({where}; header line(s) {src.header_lines or '-'})")
-    console.print(f"{t('rows_read', L)}: {r.rows_read:,}   {t('rows_loaded', L)}: [green]{r.rows_loaded:,}[/]   "
-                  f"{t('rows_rejected', L)}: [{'red' if r.rows_rejected else 'green'}]{r.rows_rejected:,}[/]   "
-                  f"{t('version', L)}: {r.version}  ({r.seconds:.2f} s)")
+    where = ", ".join(
+        x
+        for x in (
+            src.format,
+            src.encoding,
+            src.legacy_encoding and f"legacy {src.legacy_encoding}",
+            src.delimiter and f"delimiter {src.delimiter!r}",
+            src.sheet and f"sheet {src.sheet!r}",
+        )
+        if x
+    )
+    console.print(
+        f"{t('source', L)}: {src.name} ({where}; header line(s) {src.header_lines or '-'})"
+    )
+    console.print(
+        f"{t('rows_read', L)}: {r.rows_read:,}   {t('rows_loaded', L)}: [green]{r.rows_loaded:,}[/]   "
+        f"{t('rows_rejected', L)}: [{'red' if r.rows_rejected else 'green'}]{r.rows_rejected:,}[/]   "
+        f"{t('version', L)}: {r.version}  ({r.seconds:.2f} s)"
+    )
     table = Table(show_lines=False, expand=False)
     for col in ("header", "column", "type", "nulls", "examples", "why"):
         table.add_column(t(col, L), overflow="fold")
     for c in r.columns:
         detail = ", ".join(f"{v}" for v in c.detail.values())
-        table.add_row(c.header, c.name, c.type + (f" ({detail})" if detail else ""), f"{c.null_count:,}",
-                      " | ".join(c.examples), c.reason + ("".join(f"\n[yellow]⚠ {w}[/]" for w in c.warnings)))
+        table.add_row(
+            c.header,
+            c.name,
+            c.type + (f" ({detail})" if detail else ""),
+            f"{c.null_count:,}",
+            " | ".join(c.examples),
+            c.reason + ("".join(f"\n[yellow]⚠ {w}[/]" for w in c.warnings)),
+        )
     console.print(table)
     if r.schema_changes:
         console.print("Schema: " + "; ".join(r.schema_changes))

@@ -12,15 +12,21 @@ from kho.catalog import models as m
 from kho.cli._common import actor, console, lang, platform, print_json
 from kho.i18n import t
 
-app = typer.Typer(help="List, show, search, describe datasets; their versions and rejected rows.",
-                  no_args_is_help=True)
-inventory_app = typer.Typer(help="Data that exists but is not yet digitised or loaded.", no_args_is_help=True)
+app = typer.Typer(
+    help="List, show, search, describe datasets; their versions and rejected rows.",
+    no_args_is_help=True,
+)
+inventory_app = typer.Typer(
+    help="Data that exists but is not yet digitised or loaded.", no_args_is_help=True
+)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 @app.command("list")
 def list_(
-    q: Annotated[str, typer.Option("--search", "-q", help="Words to find, with or without diacritics.")] = "",
+    q: Annotated[
+        str, typer.Option("--search", "-q", help="Words to find, with or without diacritics.")
+    ] = "",
     org: Annotated[str | None, typer.Option(help="Only this organisation.")] = None,
     sector: Annotated[str | None, typer.Option(help="Only this sector.")] = None,
     access: Annotated[str | None, typer.Option(help="public | internal | restricted")] = None,
@@ -28,8 +34,12 @@ def list_(
     json_out: JsonOpt = False,
 ) -> None:
     """List (and search) datasets, with facet counts."""
-    filters = {k: v for k, v in {"org_code": org, "sector": sector, "access_level": access}.items() if v}
-    result = platform().catalog.search(q, actor=actor(), filters=filters, limit=limit, sort="title" if not q else "relevance")
+    filters = {
+        k: v for k, v in {"org_code": org, "sector": sector, "access_level": access}.items() if v
+    }
+    result = platform().catalog.search(
+        q, actor=actor(), filters=filters, limit=limit, sort="title" if not q else "relevance"
+    )
     if json_out:
         print_json(result.model_dump(mode="json"))
         return
@@ -51,13 +61,26 @@ def show(slug: str, json_out: JsonOpt = False) -> None:
         return
     L = lang()
     console.print(f"[bold]{ds.title_vi}[/]" + (f" / {ds.title_en}" if ds.title_en else ""))
-    for key in ("slug", "org_code", "sector", "access_level", "update_frequency", "freshness", "licence",
-                "keywords", "source", "contact", "last_loaded_at"):
+    for key in (
+        "slug",
+        "org_code",
+        "sector",
+        "access_level",
+        "update_frequency",
+        "freshness",
+        "licence",
+        "keywords",
+        "source",
+        "contact",
+        "last_loaded_at",
+    ):
         console.print(f"  {key}: {getattr(ds, key)}")
     if ds.description_vi:
         console.print(ds.description_vi)
     for tb in ds.tables:
-        table = Table(title=f"{tb.sql_name} — {tb.row_count:,} {t('rows', L)}, {tb.versions} {t('version', L).lower()}")
+        table = Table(
+            title=f"{tb.sql_name} — {tb.row_count:,} {t('rows', L)}, {tb.versions} {t('version', L).lower()}"
+        )
         for col in ("column", "header", "type", "unit"):
             table.add_column(t(col, L) if col != "unit" else "Unit")
         for c in tb.columns:
@@ -76,13 +99,24 @@ def create(
     keyword: Annotated[list[str] | None, typer.Option(help="Keyword (repeat).")] = None,
     licence: Annotated[str, typer.Option(help="Licence id.")] = "CC-BY-4.0",
     access: Annotated[str, typer.Option(help="public | internal | restricted")] = "internal",
-    frequency: Annotated[str | None, typer.Option(help="daily | weekly | monthly | quarterly | yearly | irregular")] = None,
+    frequency: Annotated[
+        str | None, typer.Option(help="daily | weekly | monthly | quarterly | yearly | irregular")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Create an empty dataset entry (its table comes with the first `kho ingest`)."""
-    data = m.DatasetCreate(slug=slug, org_code=org, title_vi=title, title_en=title_en,
-                           description_vi=description, sector=sector, keywords=keyword or [],
-                           licence=licence, access_level=access, update_frequency=frequency)  # type: ignore[arg-type]
+    data = m.DatasetCreate(
+        slug=slug,
+        org_code=org,
+        title_vi=title,
+        title_en=title_en,
+        description_vi=description,
+        sector=sector,
+        keywords=keyword or [],
+        licence=licence,
+        access_level=access,
+        update_frequency=frequency,
+    )  # type: ignore[arg-type]
     ds = platform().catalog.create(data, actor=actor())
     print_json(ds.model_dump(mode="json")) if json_out else console.print(f"[green]✓[/] {ds.slug}")
 
@@ -95,18 +129,32 @@ def update(
     description: Annotated[str | None, typer.Option(help="Description (Vietnamese).")] = None,
     description_en: Annotated[str | None, typer.Option(help="Description (English).")] = None,
     sector: Annotated[str | None, typer.Option(help="Sector / theme.")] = None,
-    keyword: Annotated[list[str] | None, typer.Option(help="Keywords (repeat; replaces the list).")] = None,
+    keyword: Annotated[
+        list[str] | None, typer.Option(help="Keywords (repeat; replaces the list).")
+    ] = None,
     licence: Annotated[str | None, typer.Option(help="Licence id.")] = None,
     access: Annotated[str | None, typer.Option(help="public | internal | restricted")] = None,
-    frequency: Annotated[str | None, typer.Option(help="daily | weekly | monthly | quarterly | yearly | irregular")] = None,
+    frequency: Annotated[
+        str | None, typer.Option(help="daily | weekly | monthly | quarterly | yearly | irregular")
+    ] = None,
     source: Annotated[str | None, typer.Option(help="Where the data comes from.")] = None,
     contact: Annotated[str | None, typer.Option(help="Contact person or address.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Change a dataset's metadata (only the options given)."""
-    given = {"title_vi": title, "title_en": title_en, "description_vi": description,
-             "description_en": description_en, "sector": sector, "keywords": keyword, "licence": licence,
-             "access_level": access, "update_frequency": frequency, "source": source, "contact": contact}
+    given = {
+        "title_vi": title,
+        "title_en": title_en,
+        "description_vi": description,
+        "description_en": description_en,
+        "sector": sector,
+        "keywords": keyword,
+        "licence": licence,
+        "access_level": access,
+        "update_frequency": frequency,
+        "source": source,
+        "contact": contact,
+    }
     data = m.DatasetUpdate(**{k: v for k, v in given.items() if v is not None})
     ds = platform().catalog.update(slug, data, actor=actor())
     print_json(ds.model_dump(mode="json")) if json_out else console.print(f"[green]✓[/] {ds.slug}")
@@ -120,18 +168,34 @@ def describe(
     unit: Annotated[str | None, typer.Option(help="Unit, e.g. đồng, người, %.")] = None,
     description: Annotated[str | None, typer.Option(help="Description (Vietnamese).")] = None,
     description_en: Annotated[str | None, typer.Option(help="Description (English).")] = None,
-    table: Annotated[str | None, typer.Option(help="Table inside the dataset (default: main).")] = None,
+    table: Annotated[
+        str | None, typer.Option(help="Table inside the dataset (default: main).")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Edit the data dictionary entry of one column (kept across later loads)."""
-    given = {"label": label, "unit": unit, "description_vi": description, "description_en": description_en}
-    col = platform().catalog.update_column(slug, column, m.ColumnUpdate(**{k: v for k, v in given.items() if v is not None}),
-                                           actor=actor(), table=table)
-    print_json(col.model_dump(mode="json")) if json_out else console.print(f"[green]✓[/] {slug}.{col.name}")
+    given = {
+        "label": label,
+        "unit": unit,
+        "description_vi": description,
+        "description_en": description_en,
+    }
+    col = platform().catalog.update_column(
+        slug,
+        column,
+        m.ColumnUpdate(**{k: v for k, v in given.items() if v is not None}),
+        actor=actor(),
+        table=table,
+    )
+    print_json(col.model_dump(mode="json")) if json_out else console.print(
+        f"[green]✓[/] {slug}.{col.name}"
+    )
 
 
 @app.command("delete")
-def delete(slug: str, yes: Annotated[bool, typer.Option("--yes", help="Do not ask.")] = False) -> None:
+def delete(
+    slug: str, yes: Annotated[bool, typer.Option("--yes", help="Do not ask.")] = False
+) -> None:
     """Delete a dataset, its tables, versions and files."""
     if not yes:
         typer.confirm(f"Delete {slug} and all its versions?", abort=True)
@@ -140,15 +204,22 @@ def delete(slug: str, yes: Annotated[bool, typer.Option("--yes", help="Do not as
 
 
 @app.command("history")
-def history(slug: str, table: Annotated[str | None, typer.Option(help="Table (default: main).")] = None,
-            json_out: JsonOpt = False) -> None:
+def history(
+    slug: str,
+    table: Annotated[str | None, typer.Option(help="Table (default: main).")] = None,
+    json_out: JsonOpt = False,
+) -> None:
     """Versions of a dataset's table (one per load) and the loads that made them."""
     p = platform()
     versions = p.catalog.versions(slug, actor=actor(), table=table)
     loads = p.ingest.loads(slug, actor=actor())
     if json_out:
-        print_json({"versions": [v.model_dump(mode="json") for v in versions],
-                    "loads": [x.model_dump(mode="json") for x in loads]})
+        print_json(
+            {
+                "versions": [v.model_dump(mode="json") for v in versions],
+                "loads": [x.model_dump(mode="json") for x in loads],
+            }
+        )
         return
     L = lang()
     by_snap = {x.snapshot_id: x for x in loads if x.snapshot_id}
@@ -157,32 +228,46 @@ def history(slug: str, table: Annotated[str | None, typer.Option(help="Table (de
         tb.add_column(t(col, L))
     for v in versions:
         load = by_snap.get(v.snapshot_id)
-        tb.add_row(str(v.version), v.committed_at.strftime("%Y-%m-%d %H:%M:%S"), v.operation,
-                   f"{v.added_rows:,}", f"{v.deleted_rows:,}", f"{v.total_rows:,}",
-                   f"#{load.load_id} {load.source_name}" if load else "")
+        tb.add_row(
+            str(v.version),
+            v.committed_at.strftime("%Y-%m-%d %H:%M:%S"),
+            v.operation,
+            f"{v.added_rows:,}",
+            f"{v.deleted_rows:,}",
+            f"{v.total_rows:,}",
+            f"#{load.load_id} {load.source_name}" if load else "",
+        )
     console.print(tb)
     failed = [x for x in loads if x.status == "failed"]
     for x in failed:
         console.print(f"[red]✗ load #{x.load_id} {x.source_name} failed[/]: {x.error}")
-    console.print(f'Query a version: kho sql \'SELECT count(*) FROM "{slug}@1"\'')
+    console.print(f"Query a version: kho sql 'SELECT count(*) FROM \"{slug}@1\"'")
 
 
 @app.command("rejects")
 def rejects(
     slug: str,
-    load: Annotated[int | None, typer.Option(help="Load id (default: the latest successful load).")] = None,
+    load: Annotated[
+        int | None, typer.Option(help="Load id (default: the latest successful load).")
+    ] = None,
     limit: Annotated[int, typer.Option(help="Rows to show.")] = 50,
     offset: Annotated[int, typer.Option(help="Skip this many.")] = 0,
-    export: Annotated[Path | None, typer.Option(help="Write the rejected rows as a CSV to fix and re-load.")] = None,
+    export: Annotated[
+        Path | None, typer.Option(help="Write the rejected rows as a CSV to fix and re-load.")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Rejected cells of a load: line, column, original text and reason; or export them to fix."""
     p = platform()
     if export is not None:
         n = p.ingest.export_rejects(slug, export, actor=actor(), load_id=load)
-        console.print(f"[green]✓[/] {n:,} rows → {export}\n  Fix them, then: kho ingest {export} --dataset {slug} --mode append")
+        console.print(
+            f"[green]✓[/] {n:,} rows → {export}\n  Fix them, then: kho ingest {export} --dataset {slug} --mode append"
+        )
         return
-    total, items = p.ingest.list_rejects(slug, actor=actor(), load_id=load, limit=limit, offset=offset)
+    total, items = p.ingest.list_rejects(
+        slug, actor=actor(), load_id=load, limit=limit, offset=offset
+    )
     if json_out:
         print_json({"total": total, "items": [i.model_dump(mode="json") for i in items]})
         return
@@ -216,21 +301,38 @@ def inventory_add(
     org: Annotated[str, typer.Option(help="Organisation holding the data.")],
     description: Annotated[str | None, typer.Option(help="What the data is.")] = None,
     format: Annotated[str | None, typer.Option(help="Paper, scanned PDF, Excel, database…")] = None,
-    volume: Annotated[str | None, typer.Option(help="How much, e.g. '12 sổ, ~40.000 hồ sơ'.")] = None,
+    volume: Annotated[
+        str | None, typer.Option(help="How much, e.g. '12 sổ, ~40.000 hồ sơ'.")
+    ] = None,
     plan: Annotated[str | None, typer.Option(help="Plan to digitise/load, with dates.")] = None,
-    status: Annotated[str, typer.Option(help="not_digitised | digitised_not_loaded | planned | loaded")] = "not_digitised",
+    status: Annotated[
+        str, typer.Option(help="not_digitised | digitised_not_loaded | planned | loaded")
+    ] = "not_digitised",
     json_out: JsonOpt = False,
 ) -> None:
     """Register data that exists but is not digitised or loaded yet."""
-    item = platform().catalog.add_inventory(m.InventoryCreate(
-        org_code=org, title=title, description=description, format=format, volume=volume, plan=plan,
-        status=status), actor=actor())  # type: ignore[arg-type]
-    print_json(item.model_dump(mode="json")) if json_out else console.print(f"[green]✓[/] #{item.id} {item.title}")
+    item = platform().catalog.add_inventory(
+        m.InventoryCreate(
+            org_code=org,
+            title=title,
+            description=description,
+            format=format,
+            volume=volume,
+            plan=plan,
+            status=status,
+        ),
+        actor=actor(),
+    )  # type: ignore[arg-type]
+    print_json(item.model_dump(mode="json")) if json_out else console.print(
+        f"[green]✓[/] #{item.id} {item.title}"
+    )
 
 
 @inventory_app.command("list")
-def inventory_list(org: Annotated[str | None, typer.Option(help="Only this organisation.")] = None,
-                   json_out: JsonOpt = False) -> None:
+def inventory_list(
+    org: Annotated[str | None, typer.Option(help="Only this organisation.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
     """List inventory entries."""
     items = platform().catalog.list_inventory(actor=actor(), org_code=org)
     if json_out:
@@ -240,5 +342,7 @@ def inventory_list(org: Annotated[str | None, typer.Option(help="Only this organ
     for col in ("#", "Org", "Title", "Format", "Volume", "Status", "Plan"):
         tb.add_column(col)
     for i in items:
-        tb.add_row(str(i.id), i.org_code, i.title, i.format or "", i.volume or "", i.status, i.plan or "")
+        tb.add_row(
+            str(i.id), i.org_code, i.title, i.format or "", i.volume or "", i.status, i.plan or ""
+        )
     console.print(tb)

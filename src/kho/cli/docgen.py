@@ -65,7 +65,9 @@ def error_reference() -> str:
     rows = ["| error | type | HTTP status | exit code | meaning |", "|---|---|---|---|---|"]
     for cls in _error_classes(errors.KhoError):
         doc = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
-        rows.append(f"| `{cls.__name__}` | `{cls.type_name}` | {cls.status} | {cls.exit_code} | {doc} |")
+        rows.append(
+            f"| `{cls.__name__}` | `{cls.type_name}` | {cls.status} | {cls.exit_code} | {doc} |"
+        )
     return "\n".join(rows) + "\n"
 
 

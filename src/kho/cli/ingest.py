@@ -12,17 +12,52 @@ from kho.i18n import t
 
 
 def ingest(
-    path: Annotated[Path, typer.Argument(help="CSV/TSV, XLSX/XLS, JSON/NDJSON or Parquet file (.gz/.zip of one file too).")],
-    dataset: Annotated[str, typer.Option("--dataset", "-d", help="Dataset slug, e.g. ho_so_mot_cua (created if new).")],
-    org: Annotated[str | None, typer.Option(help="Owning organisation code (needed for a new dataset when several exist).")] = None,
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV/TSV, XLSX/XLS, JSON/NDJSON or Parquet file (.gz/.zip of one file too)."
+        ),
+    ],
+    dataset: Annotated[
+        str,
+        typer.Option("--dataset", "-d", help="Dataset slug, e.g. ho_so_mot_cua (created if new)."),
+    ],
+    org: Annotated[
+        str | None,
+        typer.Option(
+            help="Owning organisation code (needed for a new dataset when several exist)."
+        ),
+    ] = None,
     title: Annotated[str | None, typer.Option(help="Title (Vietnamese) of a new dataset.")] = None,
-    sheet: Annotated[str | None, typer.Option(help="Excel sheet name or 0-based index; default: first visible sheet with data.")] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            help="Excel sheet name or 0-based index; default: first visible sheet with data."
+        ),
+    ] = None,
     mode: Annotated[str, typer.Option(help="create | append | replace | upsert")] = "create",
-    key: Annotated[list[str] | None, typer.Option("--key", "-k", help="Key column for upsert (header or slug; repeat for several).")] = None,
-    table: Annotated[str | None, typer.Option(help="Table name inside the dataset (default: main).")] = None,
-    header_row: Annotated[int | None, typer.Option(help="Line (CSV) or row (Excel) of the header, 1-based, when detection guesses wrong.")] = None,
-    access: Annotated[str | None, typer.Option(help="Access level of a new dataset: public | internal | restricted.")] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the load report as JSON.")] = False,
+    key: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--key", "-k", help="Key column for upsert (header or slug; repeat for several)."
+        ),
+    ] = None,
+    table: Annotated[
+        str | None, typer.Option(help="Table name inside the dataset (default: main).")
+    ] = None,
+    header_row: Annotated[
+        int | None,
+        typer.Option(
+            help="Line (CSV) or row (Excel) of the header, 1-based, when detection guesses wrong."
+        ),
+    ] = None,
+    access: Annotated[
+        str | None,
+        typer.Option(help="Access level of a new dataset: public | internal | restricted."),
+    ] = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the load report as JSON.")
+    ] = False,
 ) -> None:
     """Load a messy file into a typed, versioned table and print the load report."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -30,15 +65,31 @@ def ingest(
     p = platform()
     p.init()
     sheet_arg: str | int | None = int(sheet) if sheet is not None and sheet.isdigit() else sheet
-    with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
-                  TextColumn("{task.fields[rows]:,} rows"), TimeElapsedColumn(),
-                  console=console, transient=True, disable=json_out) as bar:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[rows]:,} rows"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=json_out,
+    ) as bar:
         task = bar.add_task(f"{t('reading', lang())} {path.name}", total=None, rows=0)
         report = p.ingest.load(
-            path, dataset=dataset, actor=actor(), org=org, title=title, sheet=sheet_arg,
+            path,
+            dataset=dataset,
+            actor=actor(),
+            org=org,
+            title=title,
+            sheet=sheet_arg,
             mode=mode,  # type: ignore[arg-type]
-            key=key or (), table=table, access_level=access, header_row=header_row,
-            progress=lambda _phase, done, _total: bar.update(task, rows=done))
+            key=key or (),
+            table=table,
+            access_level=access,
+            header_row=header_row,
+            progress=lambda _phase, done, _total: bar.update(task, rows=done),
+        )
     if json_out:
         print_json(report.model_dump(mode="json"))
         return

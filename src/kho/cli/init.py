@@ -30,5 +30,7 @@ def demo(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
         print_json([r.model_dump(mode="json") for r in reports])
         return
     for r in reports:
-        console.print(f"[green]✓[/] {r.dataset}: {r.rows_loaded:,} rows loaded, "
-                      f"{r.rows_rejected:,} rejected (version {r.version})")
+        console.print(
+            f"[green]✓[/] {r.dataset}: {r.rows_loaded:,} rows loaded, "
+            f"{r.rows_rejected:,} rejected (version {r.version})"
+        )

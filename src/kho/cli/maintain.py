@@ -11,24 +11,47 @@ from kho.cli._common import console, platform, print_json
 
 
 def maintain(
-    dataset: Annotated[list[str] | None, typer.Option("--dataset", "-d", help="Only these datasets (repeat).")] = None,
-    keep_snapshots: Annotated[int | None, typer.Option(help="Keep at least this many newest snapshots.")] = None,
-    keep_days: Annotated[int | None, typer.Option(help="Keep snapshots younger than this many days.")] = None,
+    dataset: Annotated[
+        list[str] | None, typer.Option("--dataset", "-d", help="Only these datasets (repeat).")
+    ] = None,
+    keep_snapshots: Annotated[
+        int | None, typer.Option(help="Keep at least this many newest snapshots.")
+    ] = None,
+    keep_days: Annotated[
+        int | None, typer.Option(help="Keep snapshots younger than this many days.")
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Compact, expire snapshots and remove orphan files on every table (safe while others write)."""
     p = platform()
     s = p.settings
-    reports = p.maintenance.run(datasets=dataset or None,
-                                keep_snapshots=keep_snapshots if keep_snapshots is not None else s.keep_snapshots,
-                                keep_days=keep_days if keep_days is not None else s.keep_days)
+    reports = p.maintenance.run(
+        datasets=dataset or None,
+        keep_snapshots=keep_snapshots if keep_snapshots is not None else s.keep_snapshots,
+        keep_days=keep_days if keep_days is not None else s.keep_days,
+    )
     if json_out:
         print_json([r.__dict__ for r in reports])
         return
     tb = Table(title="kho maintain")
-    for col in ("Table", "Files before", "after", "Snapshots expired", "Orphans deleted", "Retries", "s"):
+    for col in (
+        "Table",
+        "Files before",
+        "after",
+        "Snapshots expired",
+        "Orphans deleted",
+        "Retries",
+        "s",
+    ):
         tb.add_column(col)
     for r in reports:
-        tb.add_row(r.table, str(r.files_before), str(r.files_after), str(r.snapshots_expired),
-                   str(r.orphans_deleted), str(r.retries), f"{r.seconds:.2f}")
+        tb.add_row(
+            r.table,
+            str(r.files_before),
+            str(r.files_after),
+            str(r.snapshots_expired),
+            str(r.orphans_deleted),
+            str(r.retries),
+            f"{r.seconds:.2f}",
+        )
     console.print(tb)

@@ -1,16 +1,20 @@
-"""`kho orgs …`: organisations that own datasets."""
+"""`kho orgs …`: organisations as a tree, with validity dates and successors."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.tree import Tree
 
-from kho.catalog.models import Organisation
-from kho.cli._common import actor, console, platform, print_json
+from kho.access.models import OrgCreate, OrgNode, OrgPublic, OrgUpdate
+from kho.cli._common import console, platform, print_json
+from kho.cli.users import AsOpt, JsonOpt, acting
 
 app = typer.Typer(help="Organisations (ministry / province → department → unit).", no_args_is_help=True)
+AllOpt = Annotated[bool, typer.Option("--all", help="Include closed (merged) organisations.")]
 
 
 @app.command("create")
@@ -19,25 +23,124 @@ def create(
     name: str,
     name_en: Annotated[str | None, typer.Option(help="English name.")] = None,
     parent: Annotated[str | None, typer.Option(help="Parent organisation code.")] = None,
+    kind: Annotated[str | None, typer.Option(help="ministry | province | department | unit | …")] = None,
+    unit_code: Annotated[str | None, typer.Option(help="Official administrative unit code.")] = None,
+    valid_from: Annotated[str | None, typer.Option(help="First day of validity, YYYY-MM-DD.")] = None,
+    as_user: AsOpt = None,
+    json_out: JsonOpt = False,
 ) -> None:
-    """Create an organisation (does nothing if the code exists)."""
+    """Create an organisation."""
     p = platform()
     p.init()
-    org = p.catalog.ensure_organisation(Organisation(code=code, name_vi=name, name_en=name_en,
-                                                     parent_code=parent), actor=actor())
-    console.print(f"[green]✓[/] {org.code} {org.name_vi}")
+    org = p.access.orgs.create(OrgCreate(code=code, name_vi=name, name_en=name_en, parent_code=parent, kind=kind,
+                                         admin_unit_code=unit_code, valid_from=_day(valid_from)),
+                               actor=acting(as_user))
+    _done(org, json_out, "created")
 
 
 @app.command("list")
-def list_(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """List organisations."""
-    orgs = platform().catalog.list_organisations()
+def list_(all_: AllOpt = False, json_out: JsonOpt = False) -> None:
+    """List organisations (open ones; --all adds closed ones)."""
+    orgs = platform().access.orgs.list(include_closed=all_)
     if json_out:
-        print_json([o.model_dump() for o in orgs])
+        print_json([o.model_dump(mode="json") for o in orgs])
         return
-    tb = Table(title="Organisations")
-    for col in ("Code", "Tên", "Name", "Parent"):
+    tb = Table(title=f"Organisations ({len(orgs)})")
+    for col in ("Code", "Tên", "Name", "Parent", "Valid", "Successor"):
         tb.add_column(col)
     for o in orgs:
-        tb.add_row(o.code, o.name_vi, o.name_en or "", o.parent_code or "")
+        valid = f"{o.valid_from or ''}…{o.valid_to or ''}" if o.valid_from or o.valid_to else ""
+        tb.add_row(o.code, o.name_vi, o.name_en or "", o.parent_code or "", valid, o.successor_code or "")
     console.print(tb)
+
+
+@app.command("show")
+def show(code: str, json_out: JsonOpt = False) -> None:
+    """Show one organisation with its children, predecessors and successor."""
+    org = platform().access.orgs.get(code)
+    if json_out:
+        print_json(org.model_dump(mode="json"))
+        return
+    for key, value in org.model_dump().items():
+        console.print(f"  {key}: {value if value not in (None, []) else ''}")
+
+
+@app.command("update")
+def update(
+    code: str,
+    name: Annotated[str | None, typer.Option(help="Vietnamese name.")] = None,
+    name_en: Annotated[str | None, typer.Option(help="English name.")] = None,
+    parent: Annotated[str | None, typer.Option(help="New parent code.")] = None,
+    kind: Annotated[str | None, typer.Option(help="Kind of organisation.")] = None,
+    unit_code: Annotated[str | None, typer.Option(help="Administrative unit code.")] = None,
+    as_user: AsOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Change an organisation's names, parent or kind."""
+    fields = {"name_vi": name, "name_en": name_en, "parent_code": parent, "kind": kind, "admin_unit_code": unit_code}
+    data = OrgUpdate(**{k: v for k, v in fields.items() if v is not None})
+    _done(platform().access.orgs.update(code, data, actor=acting(as_user)), json_out, "updated")
+
+
+@app.command("close")
+def close(
+    code: str,
+    successor: Annotated[str | None, typer.Option(help="Organisation that takes over.")] = None,
+    on: Annotated[str | None, typer.Option(help="Day it closes, YYYY-MM-DD (default today).")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Close an organisation; its datasets and grants stay attached and follow the successor."""
+    org = platform().access.orgs.close(code, actor=acting(None), successor=successor, on=_day(on))
+    _done(org, json_out, "closed")
+
+
+@app.command("merge")
+def merge(
+    codes: Annotated[list[str], typer.Argument(help="Organisations to close.")],
+    into: Annotated[str, typer.Option(help="Organisation that succeeds them (create it first).")],
+    on: Annotated[str | None, typer.Option(help="Day of the merger, YYYY-MM-DD (default today).")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Merge organisations into one: each is closed with INTO as its successor."""
+    org = platform().access.orgs.merge(codes, into=into, actor=acting(None), on=_day(on))
+    _done(org, json_out, f"merged {', '.join(codes)} into")
+
+
+@app.command("tree")
+def tree(all_: AllOpt = False, json_out: JsonOpt = False) -> None:
+    """Show organisations as a tree."""
+    roots = platform().access.orgs.tree(include_closed=all_)
+    if json_out:
+        print_json([r.model_dump(mode="json") for r in roots])
+        return
+    top = Tree("Kho")
+    for r in roots:
+        _branch(top, r)
+    console.print(top)
+
+
+def _branch(parent: Tree, node: OrgNode) -> None:
+    label = f"{node.code} — {node.name_vi}"
+    if not node.is_active:
+        label += f" [dim](closed → {node.successor_code or '—'})[/]"
+    here = parent.add(label)
+    for child in node.children:
+        _branch(here, child)
+
+
+def _day(text: str | None) -> date | None:
+    from kho.errors import InvalidInput
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not a date.", hint="Write YYYY-MM-DD, e.g. 2025-07-01.") from None
+
+
+def _done(org: OrgPublic, json_out: bool, verb: str) -> None:
+    if json_out:
+        print_json(org.model_dump(mode="json"))
+    else:
+        console.print(f"[green]✓[/] {verb} {org.code} {org.name_vi}")

@@ -11,7 +11,9 @@ from kho.i18n import t
 
 
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address to listen on (default KHO_HOST, 127.0.0.1).")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on (default KHO_HOST, 127.0.0.1).")
+    ] = None,
     port: Annotated[int | None, typer.Option(help="Port (default KHO_PORT, 8000).")] = None,
 ) -> None:
     """Serve the portal and the JSON API (FastAPI + uvicorn)."""

@@ -17,7 +17,9 @@ from kho.i18n import t
 def sql(
     query: Annotated[str, typer.Argument(help='One SELECT; tables by slug, versions as "slug@N".')],
     format: Annotated[str, typer.Option("--format", "-f", help="table | json | csv")] = "table",
-    max_rows: Annotated[int | None, typer.Option(help="Cap on rows returned (default KHO_SQL_MAX_ROWS).")] = None,
+    max_rows: Annotated[
+        int | None, typer.Option(help="Cap on rows returned (default KHO_SQL_MAX_ROWS).")
+    ] = None,
 ) -> None:
     """Run a read-only SELECT over Kho's tables and print the result."""
     if format not in ("table", "json", "csv"):

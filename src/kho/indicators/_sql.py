@@ -203,7 +203,8 @@ def cells_sql(source: TableSource, table: str, period_type: str, additive: dict[
     """One grouped query giving additive partial aggregates per raw unit value and finest period."""
     org = quote_ident(source.org_column) if source.org_column else "NULL"
     aggs = ", ".join(f"{render_measure(m)} AS {role}" for role, m in additive.items())
-    return (f"SELECT {org} AS org, {bucket(source, period_type)} AS period, count(*) AS n_rows"
+    last = f"CAST(max({quote_ident(source.date_column)}) AS DATE)"
+    return (f"SELECT {org} AS org, {bucket(source, period_type)} AS period, count(*) AS n_rows, {last} AS last_day"
             + (f", {aggs}" if aggs else "")
             + f" FROM {table_ref(table)} WHERE {base_where(source)} GROUP BY ALL")
 

@@ -20,6 +20,7 @@ class Cell:
     org_raw: str | None
     period: Period
     n_rows: int = 0
+    last_day: date | None = None
     parts: dict[str, float | None] = field(default_factory=dict)
     sets: dict[str, set[Any]] = field(default_factory=dict)
 
@@ -36,6 +37,7 @@ class NodeValue:
     denominator: float | None
     n_rows: int
     org_values: list[str | None] | None
+    last_day: date | None = None
 
 
 def merge(fn: str, a: float | None, b: float | None) -> float | None:
@@ -73,8 +75,8 @@ def load_cells(rows: list[tuple[Any, ...]], roles: list[str], distinct: dict[str
     """Cells from the grouped query (org, period, n_rows, *roles) and the distinct-value queries."""
     cells: dict[tuple[str | None, str], Cell] = {}
     for row in rows:
-        cell = Cell(row[0], periods.parse(row[1]), int(row[2]))
-        cell.parts = {role: _num(v) for role, v in zip(roles, row[3:], strict=True)}
+        cell = Cell(row[0], periods.parse(row[1]), int(row[2]), row[3])
+        cell.parts = {role: _num(v) for role, v in zip(roles, row[4:], strict=True)}
         cells[(row[0], row[1])] = cell
     for role, values in distinct.items():
         for org, pid, v in values:
@@ -94,8 +96,11 @@ def roll_up(cells: list[Cell], *, source: TableSource, resolver: Resolver, tree:
     groups: dict[tuple[str, str], list[Cell]] = {}
     spellings: dict[str, set[str | None]] = {}
     by_id: dict[str, Period] = {}
+    seen: dict[str, list[Cell]] = {}
     for cell in cells:
         leaf = resolver.resolve(cell.org_raw)
+        for node in tree.chain(leaf):
+            seen.setdefault(node, []).append(cell)
         for p in targets_of(cell.period, period_types):
             if p.id not in wanted:
                 continue
@@ -108,8 +113,10 @@ def roll_up(cells: list[Cell], *, source: TableSource, resolver: Resolver, tree:
         parts = _combine(members, ms)
         value, num, den = _value(parts, source)
         org_values = None if node == ALL_ORGS else sorted(spellings[node], key=lambda s: (s is None, s or ""))
-        out.append(NodeValue(node, tree.parent(node), by_id[pid], value, num, den,
-                             sum(c.n_rows for c in members), org_values))
+        p = by_id[pid]
+        days = [c.last_day for c in seen[node] if c.last_day is not None and c.period.start <= p.end]
+        out.append(NodeValue(node, tree.parent(node), p, value, num, den,
+                             sum(c.n_rows for c in members), org_values, max(days, default=None)))
     return out
 
 
@@ -142,17 +149,4 @@ def affected(changed: Iterable[str], period_types: list[str]) -> set[str]:
     out: set[str] = set()
     for pid in changed:
         out |= {p.id for p in targets_of(periods.parse(pid), period_types)}
-    return out
-
-
-def last_days(rows: list[tuple[Any, ...]], resolver: Resolver, tree: OrgTree) -> dict[str, date]:
-    """The latest date of data per unit (for staleness), from (org_raw, max_date) rows."""
-    out: dict[str, date] = {}
-    for raw, day in rows:
-        if day is None:
-            continue
-        d = day.date() if hasattr(day, "date") and callable(day.date) else day
-        for node in tree.chain(resolver.resolve(raw)):
-            if node not in out or d > out[node]:
-                out[node] = d
     return out

@@ -75,8 +75,9 @@ def clean_frame(frame: pl.DataFrame, plans: list[ColumnPlan], legacy: str | None
     return frame.with_columns(_parallel(one, plans))
 
 
-def infer_plans(frame: pl.DataFrame, plans: list[ColumnPlan],
-                fixed: dict[str, ColumnType] | None = None) -> None:
+def infer_plans(
+    frame: pl.DataFrame, plans: list[ColumnPlan], fixed: dict[str, ColumnType] | None = None
+) -> None:
     """Decide each column's type from the whole (cleaned) column; existing table types win."""
     from kho.ingest.coltypes import infer_column
 
@@ -89,13 +90,16 @@ def infer_plans(frame: pl.DataFrame, plans: list[ColumnPlan],
 def _keep(known: ColumnType, inferred: ColumnType) -> ColumnType:
     from dataclasses import replace
 
-    note = (f"kept the table's existing type {known.kind} (this file alone looks like "
-            f"{inferred.kind}); values that do not fit are rejected")
+    note = (
+        f"kept the table's existing type {known.kind} (this file alone looks like "
+        f"{inferred.kind}); values that do not fit are rejected"
+    )
     return replace(known, warnings=[*inferred.warnings, note], reason=known.reason)
 
 
-def cast_batch(raw: pl.DataFrame, clean: pl.DataFrame, plans: list[ColumnPlan],
-               schema: pa.Schema) -> BatchResult:
+def cast_batch(
+    raw: pl.DataFrame, clean: pl.DataFrame, plans: list[ColumnPlan], schema: pa.Schema
+) -> BatchResult:
     """Cast every column; a row with any bad cell (or a reader problem) goes to rejects whole."""
     import polars as pl
 
@@ -104,7 +108,11 @@ def cast_batch(raw: pl.DataFrame, clean: pl.DataFrame, plans: list[ColumnPlan],
     results = _parallel(lambda p: cast_column(clean[p.source], p.ctype), plans)  # type: ignore[arg-type]
     typed = {p.name: values for p, (values, _) in zip(plans, results, strict=True)}
     reasons = {p.name: why for p, (_, why) in zip(plans, results, strict=True)}
-    bad = clean[PROBLEM].is_not_null() if PROBLEM in clean.columns else pl.repeat(False, clean.height, eager=True)
+    bad = (
+        clean[PROBLEM].is_not_null()
+        if PROBLEM in clean.columns
+        else pl.repeat(False, clean.height, eager=True)
+    )
     for why in reasons.values():
         bad = bad | why.is_not_null()
     good_mask = ~bad
@@ -145,25 +153,44 @@ def _to_arrow(frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=schema)
 
 
-def _reject_frame(raw: pl.DataFrame, plans: list[ColumnPlan], reasons: dict[str, pl.Series],
-                  bad: pl.Series) -> pl.DataFrame:
+def _reject_frame(
+    raw: pl.DataFrame, plans: list[ColumnPlan], reasons: dict[str, pl.Series], bad: pl.Series
+) -> pl.DataFrame:
     import polars as pl
 
     if not bool(bad.any()):
         return empty_rejects()
     rows = raw.filter(bad)
-    row_json = rows.select(pl.struct([pl.col(p.source).cast(pl.String).alias(p.header or p.name)
-                                      for p in plans]).struct.json_encode().alias("row"))["row"]
+    row_json = rows.select(
+        pl.struct([pl.col(p.source).cast(pl.String).alias(p.header or p.name) for p in plans])
+        .struct.json_encode()
+        .alias("row")
+    )["row"]
     parts = []
     if PROBLEM in rows.columns:
         prob = rows[PROBLEM]
-        parts.append(pl.DataFrame({"line": rows[LINE], "column": pl.repeat(None, rows.height, dtype=pl.String, eager=True),
-                                   "value": pl.repeat(None, rows.height, dtype=pl.String, eager=True),
-                                   "reason": prob, "row": row_json}).filter(prob.is_not_null()))
+        parts.append(
+            pl.DataFrame(
+                {
+                    "line": rows[LINE],
+                    "column": pl.repeat(None, rows.height, dtype=pl.String, eager=True),
+                    "value": pl.repeat(None, rows.height, dtype=pl.String, eager=True),
+                    "reason": prob,
+                    "row": row_json,
+                }
+            ).filter(prob.is_not_null())
+        )
     for p in plans:
         why = reasons[p.name].filter(bad)
-        part = pl.DataFrame({"line": rows[LINE], "column": pl.repeat(p.header or p.name, rows.height, dtype=pl.String, eager=True),
-                             "value": rows[p.source].cast(pl.String), "reason": why, "row": row_json})
+        part = pl.DataFrame(
+            {
+                "line": rows[LINE],
+                "column": pl.repeat(p.header or p.name, rows.height, dtype=pl.String, eager=True),
+                "value": rows[p.source].cast(pl.String),
+                "reason": why,
+                "row": row_json,
+            }
+        )
         parts.append(part.filter(why.is_not_null()))
     return pl.concat(parts).sort("line", maintain_order=True) if parts else empty_rejects()
 
@@ -171,8 +198,15 @@ def _reject_frame(raw: pl.DataFrame, plans: list[ColumnPlan], reasons: dict[str,
 def empty_rejects() -> pl.DataFrame:
     import polars as pl
 
-    return pl.DataFrame(schema={"line": pl.Int64, "column": pl.String, "value": pl.String,
-                                "reason": pl.String, "row": pl.String})
+    return pl.DataFrame(
+        schema={
+            "line": pl.Int64,
+            "column": pl.String,
+            "value": pl.String,
+            "reason": pl.String,
+            "row": pl.String,
+        }
+    )
 
 
 def reason_kind(reason: str) -> str:

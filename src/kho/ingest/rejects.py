@@ -51,8 +51,11 @@ class RejectStore:
         frame = self.read(load_id)
         if frame.is_empty():
             raise NotFound(f"Load {load_id} has no rejected rows.")
-        grouped = (frame.group_by("line", maintain_order=True)
-                   .agg(frame_reason(), row_first()).sort("line"))
+        grouped = (
+            frame.group_by("line", maintain_order=True)
+            .agg(frame_reason(), row_first())
+            .sort("line")
+        )
         rows = [json.loads(r) for r in grouped["row"].to_list()]
         headers = list(rows[0].keys())
         with dest.open("w", encoding="utf-8-sig", newline="") as fh:
@@ -66,8 +69,11 @@ class RejectStore:
 def frame_reason() -> pl.Expr:
     import polars as pl
 
-    col = pl.when(pl.col("column").is_null()).then(pl.col("reason")).otherwise(
-        pl.col("column") + pl.lit(": ") + pl.col("reason"))
+    col = (
+        pl.when(pl.col("column").is_null())
+        .then(pl.col("reason"))
+        .otherwise(pl.col("column") + pl.lit(": ") + pl.col("reason"))
+    )
     return col.str.join("; ").alias("reason")
 
 

@@ -17,7 +17,15 @@ from kho.catalog import models as cm
 from kho.catalog.service import Catalog
 from kho.errors import Conflict, IngestError, InvalidInput, KhoError, NotFound
 from kho.ingest import pipeline as pl_
-from kho.ingest.models import MODES, ColumnReport, LoadReport, LoadSummary, Mode, Reject, SourceReport
+from kho.ingest.models import (
+    MODES,
+    ColumnReport,
+    LoadReport,
+    LoadSummary,
+    Mode,
+    Reject,
+    SourceReport,
+)
 from kho.ingest.rejects import RejectStore
 from kho.metadata import models as db
 from kho.settings import Settings
@@ -39,8 +47,13 @@ def _now() -> datetime:
 class Ingest:
     """Reads a file, types it by the Vietnamese rules, writes one atomic snapshot, records the report."""
 
-    def __init__(self, sessions: Callable[[], Session], warehouse: Warehouse, catalog: Catalog,
-                 settings: Settings):
+    def __init__(
+        self,
+        sessions: Callable[[], Session],
+        warehouse: Warehouse,
+        catalog: Catalog,
+        settings: Settings,
+    ):
         self._sessions = sessions
         self._warehouse = warehouse
         self._catalog = catalog
@@ -48,38 +61,64 @@ class Ingest:
         self.rejects = RejectStore(settings.rejects_dir)
 
     # public verbs ----------------------------------------------------------------------------
-    def load(self, path: Path, *, dataset: str, actor: Actor, org: str | None = None,
-             title: str | None = None, sheet: str | int | None = None, mode: Mode = "create",
-             key: Sequence[str] = (), table: str | None = None, source_name: str | None = None,
-             access_level: str | None = None, header_row: int | None = None,
-             progress: Progress | None = None) -> LoadReport:
+    def load(
+        self,
+        path: Path,
+        *,
+        dataset: str,
+        actor: Actor,
+        org: str | None = None,
+        title: str | None = None,
+        sheet: str | int | None = None,
+        mode: Mode = "create",
+        key: Sequence[str] = (),
+        table: str | None = None,
+        source_name: str | None = None,
+        access_level: str | None = None,
+        header_row: int | None = None,
+        progress: Progress | None = None,
+    ) -> LoadReport:
         """Load ``path`` into the dataset's table; a failure leaves the table exactly as it was."""
         from kho.ingest.readers import open_source
 
         if mode not in MODES:
             raise InvalidInput(f"Unknown mode {mode!r}; use one of {', '.join(MODES)}.")
         if mode == "upsert" and not key:
-            raise InvalidInput("Upsert needs a key.", hint="Add --key COLUMN (repeat for a composite key).")
+            raise InvalidInput(
+                "Upsert needs a key.", hint="Add --key COLUMN (repeat for a composite key)."
+            )
         path = Path(path)
         if not path.is_file():
-            raise NotFound(f"No file {str(path)!r}.", hint="Check the path; directories are not loaded.")
-        res = self._ensure_resource(dataset, actor=actor, org=org, title=title, table=table,
-                                    access_level=access_level)
+            raise NotFound(
+                f"No file {str(path)!r}.", hint="Check the path; directories are not loaded."
+            )
+        res = self._ensure_resource(
+            dataset, actor=actor, org=org, title=title, table=table, access_level=access_level
+        )
         load_id = self._start_load(res, mode=mode, source=source_name or path.name, actor=actor)
         started = time.perf_counter()
         try:
             source = open_source(path, sheet=sheet, header_row=header_row)
             if header_row is None and not source.info.has_header:
                 source = self._reopen_with_known_header(source, res, path, sheet=sheet)
-            report = self._run(source, res, load_id=load_id, mode=mode, key=key,
-                               source_name=source_name or path.name, progress=progress)
+            report = self._run(
+                source,
+                res,
+                load_id=load_id,
+                mode=mode,
+                key=key,
+                source_name=source_name or path.name,
+                progress=progress,
+            )
         except KhoError as exc:
             self._fail_load(load_id, str(exc))
             raise
         except Exception as exc:
             self._fail_load(load_id, f"{type(exc).__name__}: {exc}")
-            raise IngestError(f"Loading {source_name or path.name} failed: {exc}",
-                              hint="The table was left unchanged. Report this file to the Kho team.") from exc
+            raise IngestError(
+                f"Loading {source_name or path.name} failed: {exc}",
+                hint="The table was left unchanged. Report this file to the Kho team.",
+            ) from exc
         report.seconds = round(time.perf_counter() - started, 3)
         self._finish_load(report)
         return report
@@ -87,33 +126,54 @@ class Ingest:
     def loads(self, dataset: str, *, actor: Actor) -> list[LoadSummary]:
         self._catalog.get(dataset, actor=actor)
         with self._sessions() as s:
-            rows = s.scalars(select(db.Load).where(db.Load.dataset_slug == dataset).order_by(db.Load.id))
+            rows = s.scalars(
+                select(db.Load).where(db.Load.dataset_slug == dataset).order_by(db.Load.id)
+            )
             return [_summary(r) for r in rows]
 
     def report(self, load_id: int, *, actor: Actor) -> LoadReport:
         with self._sessions() as s:
             row = s.get(db.Load, load_id)
             if row is None or not row.report:
-                raise NotFound(f"No load report {load_id}.", hint="Run `kho datasets history SLUG`.")
+                raise NotFound(
+                    f"No load report {load_id}.", hint="Run `kho datasets history SLUG`."
+                )
             self._catalog.get(row.dataset_slug, actor=actor)
             return LoadReport.model_validate(row.report)
 
-    def list_rejects(self, dataset: str, *, actor: Actor, load_id: int | None = None,
-                     limit: int = 100, offset: int = 0) -> tuple[int, list[Reject]]:
+    def list_rejects(
+        self,
+        dataset: str,
+        *,
+        actor: Actor,
+        load_id: int | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> tuple[int, list[Reject]]:
         load = self._pick_load(dataset, actor=actor, load_id=load_id)
         frame = self.rejects.read(load.id)
         page = frame.slice(offset, limit)
-        items = [Reject(load_id=load.id, line=r["line"], column=r["column"], value=r["value"],
-                        reason=r["reason"]) for r in page.iter_rows(named=True)]
+        items = [
+            Reject(
+                load_id=load.id,
+                line=r["line"],
+                column=r["column"],
+                value=r["value"],
+                reason=r["reason"],
+            )
+            for r in page.iter_rows(named=True)
+        ]
         return frame.height, items
 
-    def export_rejects(self, dataset: str, dest: Path, *, actor: Actor,
-                       load_id: int | None = None) -> int:
+    def export_rejects(
+        self, dataset: str, dest: Path, *, actor: Actor, load_id: int | None = None
+    ) -> int:
         load = self._pick_load(dataset, actor=actor, load_id=load_id)
         return self.rejects.export_rows(load.id, dest)
 
-    def _reopen_with_known_header(self, source: Source, res: db.Resource, path: Path, *,
-                                  sheet: str | int | None) -> Source:
+    def _reopen_with_known_header(
+        self, source: Source, res: db.Resource, path: Path, *, sheet: str | int | None
+    ) -> Source:
         """A file loaded into an existing table whose first row repeats the table's headers has a header."""
         from kho.ingest.readers import open_source
         from kho.ingest.vn.slugs import slugify
@@ -122,14 +182,25 @@ class Ingest:
         first = next(source.batches(1), None)
         if not known or first is None or first.height == 0:
             return open_source(path, sheet=sheet)
-        cells = [v for v in first.row(0)[: len(source.info.headers)] if isinstance(v, str) and v.strip()]
+        cells = [
+            v for v in first.row(0)[: len(source.info.headers)] if isinstance(v, str) and v.strip()
+        ]
         if cells and all(slugify(v) in known for v in cells):
             return open_source(path, sheet=sheet, header_row=int(first[pl_.LINE][0]))
         return open_source(path, sheet=sheet)
 
     # pipeline --------------------------------------------------------------------------------
-    def _run(self, source: Source, res: db.Resource, *, load_id: int, mode: Mode,
-             key: Sequence[str], source_name: str, progress: Progress | None) -> LoadReport:
+    def _run(
+        self,
+        source: Source,
+        res: db.Resource,
+        *,
+        load_id: int,
+        mode: Mode,
+        key: Sequence[str],
+        source_name: str,
+        progress: Progress | None,
+    ) -> LoadReport:
         info = source.info
         plans = self._plans(info.headers)
         fixed = self._existing_types(res) if mode in ("append", "upsert") else {}
@@ -163,15 +234,29 @@ class Ingest:
             if stats.read and not stats.loaded:
                 raise IngestError(
                     f"Every one of the {stats.read:,} rows of {source_name} was rejected; nothing was loaded.",
-                    hint=f"Top reasons: {_top(stats.reasons)}. Check the file, or the --sheet chosen.")
+                    hint=f"Top reasons: {_top(stats.reasons)}. Check the file, or the --sheet chosen.",
+                )
 
-        written = self._warehouse.write(res.iceberg_ident, typed_batches(), mode=mode, key=key_names)
+        written = self._warehouse.write(
+            res.iceberg_ident, typed_batches(), mode=mode, key=key_names
+        )
         rejects = _concat(iter(all_rejects))
         if rejects is None:
             rejects = pl_.empty_rejects()
         self.rejects.save(load_id, rejects)
-        return self._report(load_id, res, mode, source, source_name, legacy, plans, stats,
-                            written, key_names, rows_rejected=int(rejects["line"].n_unique()) if rejects.height else 0)
+        return self._report(
+            load_id,
+            res,
+            mode,
+            source,
+            source_name,
+            legacy,
+            plans,
+            stats,
+            written,
+            key_names,
+            rows_rejected=int(rejects["line"].n_unique()) if rejects.height else 0,
+        )
 
     def _plans(self, headers: Sequence[str], *, legacy: str | None = None) -> list[pl_.ColumnPlan]:
         from kho.ingest.vn.legacy import convert_legacy
@@ -180,12 +265,18 @@ class Ingest:
 
         if legacy:
             headers = [nfc(convert_legacy(h, legacy)) if h else h for h in headers]  # type: ignore[arg-type]
-        keep = [(i, h) for i, h in enumerate(headers)
-                if not str(h).startswith(pl_.REJECT_EXPORT_PREFIX)]
+        keep = [
+            (i, h) for i, h in enumerate(headers) if not str(h).startswith(pl_.REJECT_EXPORT_PREFIX)
+        ]
         if not keep:
-            raise IngestError("The file has no columns.", hint="Check that the first sheet or lines hold a table.")
+            raise IngestError(
+                "The file has no columns.", hint="Check that the first sheet or lines hold a table."
+            )
         slugs = unique_slugs([h for _, h in keep])
-        return [pl_.ColumnPlan(source=f"c{i}", header=h, name=s) for (i, h), s in zip(keep, slugs, strict=True)]
+        return [
+            pl_.ColumnPlan(source=f"c{i}", header=h, name=s)
+            for (i, h), s in zip(keep, slugs, strict=True)
+        ]
 
     def _key_names(self, key: Sequence[str], plans: list[pl_.ColumnPlan]) -> list[str]:
         from kho.ingest.vn.slugs import slugify
@@ -193,11 +284,20 @@ class Ingest:
 
         names = []
         for k in key:
-            match = next((p.name for p in plans if k in (p.name, p.header) or nfc(k) == p.header
-                          or slugify(k) == p.name), None)
+            match = next(
+                (
+                    p.name
+                    for p in plans
+                    if k in (p.name, p.header) or nfc(k) == p.header or slugify(k) == p.name
+                ),
+                None,
+            )
             if match is None:
-                raise InvalidInput(f"Key column {k!r} is not in the file; columns: "
-                                   + ", ".join(p.header for p in plans) + ".")
+                raise InvalidInput(
+                    f"Key column {k!r} is not in the file; columns: "
+                    + ", ".join(p.header for p in plans)
+                    + "."
+                )
             names.append(match)
         return names
 
@@ -207,17 +307,36 @@ class Ingest:
         out: dict[str, ColumnType] = {}
         for c in res.columns:
             detail = dict(c.type_detail or {})
-            out[c.name] = ColumnType(kind=c.type, reason=f"type of the existing column {c.name}",  # type: ignore[arg-type]
-                                     **{k: v for k, v in detail.items() if k in ("number_style", "date_format", "scale")})
+            out[c.name] = ColumnType(
+                kind=c.type,
+                reason=f"type of the existing column {c.name}",  # type: ignore[arg-type]
+                **{
+                    k: v for k, v in detail.items() if k in ("number_style", "date_format", "scale")
+                },
+            )
         return out
 
     # metadata --------------------------------------------------------------------------------
-    def _ensure_resource(self, dataset: str, *, actor: Actor, org: str | None, title: str | None,
-                         table: str | None, access_level: str | None) -> db.Resource:
+    def _ensure_resource(
+        self,
+        dataset: str,
+        *,
+        actor: Actor,
+        org: str | None,
+        title: str | None,
+        table: str | None,
+        access_level: str | None,
+    ) -> db.Resource:
         if not self._catalog.exists(dataset):
-            self._catalog.create(cm.DatasetCreate(
-                slug=dataset, org_code=org or self._default_org(), title_vi=title or dataset,
-                access_level=access_level or "internal"), actor=actor)  # type: ignore[arg-type]
+            self._catalog.create(
+                cm.DatasetCreate(
+                    slug=dataset,
+                    org_code=org or self._default_org(),
+                    title_vi=title or dataset,
+                    access_level=access_level or "internal",
+                ),
+                actor=actor,
+            )  # type: ignore[arg-type]
         else:
             self._catalog.get(dataset, actor=actor)
         with self._sessions() as s, s.begin():
@@ -226,14 +345,21 @@ class Ingest:
             if not (actor.is_platform_admin or ds.org_code in actor.org_codes):
                 from kho.errors import PermissionDenied
 
-                raise PermissionDenied(f"{actor} may not load data into {dataset!r} of {ds.org_code!r}.")
+                raise PermissionDenied(
+                    f"{actor} may not load data into {dataset!r} of {ds.org_code!r}."
+                )
             name = table or "main"
             res = next((r for r in ds.resources if r.name == name), None)
             if res is None:
                 sql_name = dataset if name == "main" else f"{dataset}__{name}"
-                res = db.Resource(dataset_id=ds.id, name=name, sql_name=sql_name,
-                                  iceberg_ident=f"{_namespace(ds.org_code)}.{sql_name}",
-                                  key_columns=[], created_at=_now())
+                res = db.Resource(
+                    dataset_id=ds.id,
+                    name=name,
+                    sql_name=sql_name,
+                    iceberg_ident=f"{_namespace(ds.org_code)}.{sql_name}",
+                    key_columns=[],
+                    created_at=_now(),
+                )
                 s.add(res)
                 s.flush()
             s.refresh(res, ["columns"])
@@ -243,17 +369,31 @@ class Ingest:
         orgs = self._catalog.list_organisations()
         if len(orgs) == 1:
             return orgs[0].code
-        raise InvalidInput("A new dataset needs an owning organisation.",
-                           hint="Add --org CODE; organisations: " + (", ".join(o.code for o in orgs) or "none yet (kho orgs create)") + ".")
+        raise InvalidInput(
+            "A new dataset needs an owning organisation.",
+            hint="Add --org CODE; organisations: "
+            + (", ".join(o.code for o in orgs) or "none yet (kho orgs create)")
+            + ".",
+        )
 
     def _start_load(self, res: db.Resource, *, mode: str, source: str, actor: Actor) -> int:
         with self._sessions() as s, s.begin():
             slug = s.get(db.Dataset, res.dataset_id).slug  # type: ignore[union-attr]
             if mode == "create" and self._warehouse.exists(res.iceberg_ident):
-                raise Conflict(f"Table {res.sql_name!r} already has data.",
-                               hint="Use --mode append, replace or upsert --key COL.")
-            row = db.Load(resource_id=res.id, dataset_slug=slug, status="running", mode=mode,
-                          source_name=source[:1000], actor=str(actor), started_at=_now(), report={})
+                raise Conflict(
+                    f"Table {res.sql_name!r} already has data.",
+                    hint="Use --mode append, replace or upsert --key COL.",
+                )
+            row = db.Load(
+                resource_id=res.id,
+                dataset_slug=slug,
+                status="running",
+                mode=mode,
+                source_name=source[:1000],
+                actor=str(actor),
+                started_at=_now(),
+                report={},
+            )
             s.add(row)
             s.flush()
             return row.id
@@ -272,7 +412,11 @@ class Ingest:
             assert res is not None
             row.status, row.finished_at = "succeeded", _now()
             row.source_format = report.source.format
-            row.rows_read, row.rows_loaded, row.rows_rejected = report.rows_read, report.rows_loaded, report.rows_rejected
+            row.rows_read, row.rows_loaded, row.rows_rejected = (
+                report.rows_read,
+                report.rows_loaded,
+                report.rows_rejected,
+            )
             row.snapshot_id = report.snapshot_id
             row.report = report.model_dump(mode="json")
             res.source_format = report.source.format
@@ -281,15 +425,31 @@ class Ingest:
             assert ds is not None
             ds.last_loaded_at = ds.updated_at = _now()
 
-    def _report(self, load_id: int, res: db.Resource, mode: Mode, source: Source, source_name: str,
-                legacy: str | None, plans: list[pl_.ColumnPlan], stats: _Stats, written: Any,
-                key_names: list[str], *, rows_rejected: int) -> LoadReport:
+    def _report(
+        self,
+        load_id: int,
+        res: db.Resource,
+        mode: Mode,
+        source: Source,
+        source_name: str,
+        legacy: str | None,
+        plans: list[pl_.ColumnPlan],
+        stats: _Stats,
+        written: Any,
+        key_names: list[str],
+        *,
+        rows_rejected: int,
+    ) -> LoadReport:
         info = source.info
         warnings = list(info.warnings)
         if legacy:
-            warnings.append(f"text was in the legacy {legacy.upper()} font encoding and was converted to Unicode")
+            warnings.append(
+                f"text was in the legacy {legacy.upper()} font encoding and was converted to Unicode"
+            )
         versions = self._warehouse.snapshots(res.iceberg_ident)
-        version = next((i + 1 for i, s in enumerate(versions) if s.snapshot_id == written.snapshot_id), None)
+        version = next(
+            (i + 1 for i, s in enumerate(versions) if s.snapshot_id == written.snapshot_id), None
+        )
         with self._sessions() as s:
             slug = s.get(db.Dataset, res.dataset_id).slug  # type: ignore[union-attr]
         if key_names:
@@ -298,32 +458,65 @@ class Ingest:
                 if r is not None:
                     r.key_columns = key_names
         return LoadReport(
-            load_id=load_id, dataset=slug, table=res.name, sql_name=res.sql_name, mode=mode,
+            load_id=load_id,
+            dataset=slug,
+            table=res.name,
+            sql_name=res.sql_name,
+            mode=mode,
             status="succeeded",
-            source=SourceReport(name=source_name, format=info.format, size_bytes=info.size_bytes,
-                                encoding=info.encoding, legacy_encoding=legacy, delimiter=info.delimiter,
-                                sheet=info.sheet, sheets=list(info.sheets), header_lines=list(info.header_lines),
-                                skipped=[{"line": r.line, "kind": r.kind, "text": r.text} for r in info.skipped[:200]]),  # type: ignore[misc]
-            rows_read=stats.read, rows_loaded=stats.loaded, rows_rejected=rows_rejected,
-            snapshot_id=written.snapshot_id, version=version,
-            columns=[ColumnReport(header=p.header, name=p.name, type=p.ctype.kind if p.ctype else "text",
-                                  detail=pl_.type_detail(p.ctype) if p.ctype else {},
-                                  reason=p.ctype.reason if p.ctype else "", null_count=p.null_count,
-                                  rejected=p.rejected, examples=p.examples,
-                                  warnings=list(p.ctype.warnings) if p.ctype else []) for p in plans],
-            reject_reasons=dict(stats.reasons.most_common(50)), warnings=warnings,
-            schema_changes=list(getattr(written, "schema_changes", [])), started_at=_now())
+            source=SourceReport(
+                name=source_name,
+                format=info.format,
+                size_bytes=info.size_bytes,
+                encoding=info.encoding,
+                legacy_encoding=legacy,
+                delimiter=info.delimiter,
+                sheet=info.sheet,
+                sheets=list(info.sheets),
+                header_lines=list(info.header_lines),
+                skipped=[
+                    {"line": r.line, "kind": r.kind, "text": r.text} for r in info.skipped[:200]
+                ],
+            ),  # type: ignore[misc]
+            rows_read=stats.read,
+            rows_loaded=stats.loaded,
+            rows_rejected=rows_rejected,
+            snapshot_id=written.snapshot_id,
+            version=version,
+            columns=[
+                ColumnReport(
+                    header=p.header,
+                    name=p.name,
+                    type=p.ctype.kind if p.ctype else "text",
+                    detail=pl_.type_detail(p.ctype) if p.ctype else {},
+                    reason=p.ctype.reason if p.ctype else "",
+                    null_count=p.null_count,
+                    rejected=p.rejected,
+                    examples=p.examples,
+                    warnings=list(p.ctype.warnings) if p.ctype else [],
+                )
+                for p in plans
+            ],
+            reject_reasons=dict(stats.reasons.most_common(50)),
+            warnings=warnings,
+            schema_changes=list(getattr(written, "schema_changes", [])),
+            started_at=_now(),
+        )
 
     def _pick_load(self, dataset: str, *, actor: Actor, load_id: int | None) -> db.Load:
         self._catalog.get(dataset, actor=actor)
         with self._sessions() as s:
-            stmt = select(db.Load).where(db.Load.dataset_slug == dataset, db.Load.status == "succeeded")
+            stmt = select(db.Load).where(
+                db.Load.dataset_slug == dataset, db.Load.status == "succeeded"
+            )
             if load_id is not None:
                 stmt = stmt.where(db.Load.id == load_id)
             row = s.scalars(stmt.order_by(db.Load.id.desc())).first()
             if row is None:
-                raise NotFound(f"No successful load {load_id or ''} of {dataset!r}.".replace("  ", " "),
-                               hint=f"Run `kho datasets history {dataset}`.")
+                raise NotFound(
+                    f"No successful load {load_id or ''} of {dataset!r}.".replace("  ", " "),
+                    hint=f"Run `kho datasets history {dataset}`.",
+                )
             return row
 
 
@@ -353,8 +546,13 @@ def _empty_frame(plans: list[pl_.ColumnPlan]) -> pl.DataFrame:
     return pl.DataFrame(schema=schema)
 
 
-def _with_clean(first: pl.DataFrame, clean_first: pl.DataFrame, rest: Iterator[pl.DataFrame],
-                plans: list[pl_.ColumnPlan], legacy: str | None) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
+def _with_clean(
+    first: pl.DataFrame,
+    clean_first: pl.DataFrame,
+    rest: Iterator[pl.DataFrame],
+    plans: list[pl_.ColumnPlan],
+    legacy: str | None,
+) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
     yield first, clean_first
     for raw in rest:
         yield raw, pl_.clean_frame(raw, plans, legacy)
@@ -376,8 +574,15 @@ def _sync_columns(res: db.Resource, columns: list[ColumnReport], *, replace: boo
     for c in columns:
         col = existing.get(c.name)
         if col is None:
-            res.columns.append(db.Column(name=c.name, label=c.header or c.name, type=c.type,
-                                         type_detail=c.detail, position=position))
+            res.columns.append(
+                db.Column(
+                    name=c.name,
+                    label=c.header or c.name,
+                    type=c.type,
+                    type_detail=c.detail,
+                    position=position,
+                )
+            )
             position += 1
         else:
             col.type, col.type_detail = c.type, c.detail
@@ -386,7 +591,18 @@ def _sync_columns(res: db.Resource, columns: list[ColumnReport], *, replace: boo
 
 
 def _summary(r: db.Load) -> LoadSummary:
-    return LoadSummary(load_id=r.id, dataset=r.dataset_slug, status=r.status, mode=r.mode,
-                       source_name=r.source_name, rows_read=r.rows_read, rows_loaded=r.rows_loaded,
-                       rows_rejected=r.rows_rejected, snapshot_id=r.snapshot_id, error=r.error,
-                       actor=r.actor, started_at=r.started_at, finished_at=r.finished_at)
+    return LoadSummary(
+        load_id=r.id,
+        dataset=r.dataset_slug,
+        status=r.status,
+        mode=r.mode,
+        source_name=r.source_name,
+        rows_read=r.rows_read,
+        rows_loaded=r.rows_loaded,
+        rows_rejected=r.rows_rejected,
+        snapshot_id=r.snapshot_id,
+        error=r.error,
+        actor=r.actor,
+        started_at=r.started_at,
+        finished_at=r.finished_at,
+    )

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -214,7 +225,9 @@ class Grant(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dataset_slug: Mapped[str] = mapped_column(String(63), index=True)
     org_code: Mapped[str | None] = mapped_column(String(64), index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("kho_users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("kho_users.id", ondelete="CASCADE"), index=True
+    )
     columns: Mapped[list[str] | None] = mapped_column(JSON)
     row_filter: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

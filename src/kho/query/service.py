@@ -143,7 +143,9 @@ class Query:
             }
 
     # internals -------------------------------------------------------------------------------
-    def _session(self, names: set[str] | frozenset[str], *, actor: Actor) -> duckdb.DuckDBPyConnection:
+    def _session(
+        self, names: set[str] | frozenset[str], *, actor: Actor
+    ) -> duckdb.DuckDBPyConnection:
         """A cursor on the shared sandboxed database with one temporary view per named table."""
         readable = self.readable_tables(actor=actor)
         views = {name: self._scan(name, readable) for name in names}

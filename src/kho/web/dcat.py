@@ -47,9 +47,12 @@ def catalog_graph(platform: Platform, *, actor: Actor, base: str, slug: str | No
 
 
 def _ns(prefix: str) -> Any:
+    """rdflib's defined namespaces (a plain Namespace is a str, so ``.format`` would be str.format)."""
     from rdflib import Namespace
+    from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
-    return Namespace(CONTEXT[prefix])
+    known = {"dcat": DCAT, "dct": DCTERMS, "foaf": FOAF, "skos": SKOS}
+    return known.get(prefix) or Namespace(CONTEXT[prefix])
 
 
 def _catalog_node(g: Graph, site: Site) -> URIRef:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kho.access.actors import SYSTEM
-from kho.errors import IngestError, InvalidInput, KhoError, KeyViolation, NotFound
+from kho.errors import IngestError, InvalidInput, KeyViolation, KhoError, NotFound
 from kho.platform import Platform
 
 
@@ -74,10 +74,14 @@ CASES: list[tuple[str, Callable[[Path], Path], type[KhoError]]] = [
 
 
 @pytest.mark.parametrize(("label", "make", "error"), CASES, ids=[c[0] for c in CASES])
-def test_bad_file_is_refused_and_table_unchanged(platform: Platform, messy_dossiers_csv: Path,
-                                                 tmp_path: Path, label: str,
-                                                 make: Callable[[Path], Path],
-                                                 error: type[KhoError]) -> None:
+def test_bad_file_is_refused_and_table_unchanged(
+    platform: Platform,
+    messy_dossiers_csv: Path,
+    tmp_path: Path,
+    label: str,
+    make: Callable[[Path], Path],
+    error: type[KhoError],
+) -> None:
     platform.ingest.load(messy_dossiers_csv, dataset="ho_so", org="SO-TP", actor=SYSTEM)
     before = platform.catalog.versions("ho_so", actor=SYSTEM)
     bad = make(tmp_path)
@@ -99,16 +103,23 @@ def test_header_only_file_gives_an_empty_table(platform: Platform, tmp_path: Pat
     report = platform.ingest.load(path, dataset="rong", org="SO-TP", actor=SYSTEM)
     assert report.rows_read == 0
     assert [c.label for c in platform.catalog.get("rong", actor=SYSTEM).tables[0].columns] == [
-        "Mã hồ sơ", "Ngày tiếp nhận"]
+        "Mã hồ sơ",
+        "Ngày tiếp nhận",
+    ]
 
 
 def test_every_row_rejected_is_a_failed_load(platform: Platform, tmp_path: Path) -> None:
     path = tmp_path / "dates.csv"
-    platform.ingest.load(_write(path, "Ngày\n01/02/2024\n02/02/2024\n"), dataset="ngay", org="SO-TP",
-                         actor=SYSTEM)
+    platform.ingest.load(
+        _write(path, "Ngày\n01/02/2024\n02/02/2024\n"), dataset="ngay", org="SO-TP", actor=SYSTEM
+    )
     with pytest.raises(IngestError, match="rejected"):
-        platform.ingest.load(_write(tmp_path / "bad.csv", "Ngày\nabc\nxyz\n"), dataset="ngay",
-                             actor=SYSTEM, mode="append")
+        platform.ingest.load(
+            _write(tmp_path / "bad.csv", "Ngày\nabc\nxyz\n"),
+            dataset="ngay",
+            actor=SYSTEM,
+            mode="append",
+        )
     assert platform.query.sql("SELECT count(*) FROM ngay", actor=SYSTEM).rows[0][0] == 2
 
 
@@ -130,16 +141,26 @@ def test_duplicate_and_blank_headers_get_unique_names(platform: Platform, tmp_pa
     assert row == ("A", "B", "C", "D")
 
 
-def test_wrong_mode_key_and_missing_file(platform: Platform, messy_dossiers_csv: Path,
-                                         tmp_path: Path) -> None:
+def test_wrong_mode_key_and_missing_file(
+    platform: Platform, messy_dossiers_csv: Path, tmp_path: Path
+) -> None:
     with pytest.raises(InvalidInput, match="mode"):
-        platform.ingest.load(messy_dossiers_csv, dataset="x", org="SO-TP", actor=SYSTEM,
-                             mode="merge")  # type: ignore[arg-type]
+        platform.ingest.load(
+            messy_dossiers_csv, dataset="x", org="SO-TP", actor=SYSTEM, mode="merge"
+        )  # type: ignore[arg-type]
     with pytest.raises(InvalidInput, match="key"):
-        platform.ingest.load(messy_dossiers_csv, dataset="x", org="SO-TP", actor=SYSTEM, mode="upsert")
+        platform.ingest.load(
+            messy_dossiers_csv, dataset="x", org="SO-TP", actor=SYSTEM, mode="upsert"
+        )
     with pytest.raises(InvalidInput, match="khong_co"):
-        platform.ingest.load(messy_dossiers_csv, dataset="x", org="SO-TP", actor=SYSTEM,
-                             mode="upsert", key=["khong_co"])
+        platform.ingest.load(
+            messy_dossiers_csv,
+            dataset="x",
+            org="SO-TP",
+            actor=SYSTEM,
+            mode="upsert",
+            key=["khong_co"],
+        )
     with pytest.raises(NotFound):
         platform.ingest.load(tmp_path / "nope.csv", dataset="x", org="SO-TP", actor=SYSTEM)
     with pytest.raises(KeyViolation):
@@ -158,7 +179,9 @@ def test_streaming_path_types_like_the_in_memory_path(settings, messy_dossiers_c
     types = {c.name: c.type for c in report.columns}
     assert types["ngay_tiep_nhan"] == "date" and types["le_phi_dong"] == "integer"
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (5, 4, 1)
-    assert p.query.sql("SELECT sum(le_phi_dong) FROM ho_so", actor=SYSTEM).rows[0][0] == 1_246_500  # HS-0004 (50.000) was rejected
+    assert (
+        p.query.sql("SELECT sum(le_phi_dong) FROM ho_so", actor=SYSTEM).rows[0][0] == 1_246_500
+    )  # HS-0004 (50.000) was rejected
     p.close()
 
 

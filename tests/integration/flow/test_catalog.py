@@ -14,8 +14,9 @@ from kho.platform import Platform
 
 def _dataset(platform: Platform, slug: str, title: str, **kw) -> m.Dataset:  # type: ignore[no-untyped-def]
     kw.setdefault("access_level", "public")
-    return platform.catalog.create(m.DatasetCreate(slug=slug, org_code="SO-TP", title_vi=title, **kw),
-                                   actor=SYSTEM)
+    return platform.catalog.create(
+        m.DatasetCreate(slug=slug, org_code="SO-TP", title_vi=title, **kw), actor=SYSTEM
+    )
 
 
 def test_search_folds_diacritics_and_counts_facets(platform: Platform) -> None:
@@ -28,9 +29,13 @@ def test_search_folds_diacritics_and_counts_facets(platform: Platform) -> None:
     everything = platform.catalog.search("", actor=SYSTEM)
     assert everything.facets["sector"] == {"Dân số": 2, "Hành chính": 1}
     assert everything.facets["access_level"] == {"public": 2, "restricted": 1}
-    filtered = platform.catalog.search("", actor=SYSTEM, filters={"sector": "Dân số", "access_level": "public"})
+    filtered = platform.catalog.search(
+        "", actor=SYSTEM, filters={"sector": "Dân số", "access_level": "public"}
+    )
     assert [d.slug for d in filtered.items] == ["dan_so_ha_noi"]
-    assert platform.catalog.search("tu phap", actor=ANONYMOUS).total == 2  # organisation name is searchable
+    assert (
+        platform.catalog.search("tu phap", actor=ANONYMOUS).total == 2
+    )  # organisation name is searchable
     with pytest.raises(InvalidInput, match="filters"):
         platform.catalog.search("", actor=SYSTEM, filters={"colour": "red"})
 
@@ -40,7 +45,9 @@ def test_create_validates_and_refuses_duplicates(platform: Platform) -> None:
     with pytest.raises(Conflict):
         _dataset(platform, "ho_so", "Hồ sơ")
     with pytest.raises(NotFound, match="organisation"):
-        platform.catalog.create(m.DatasetCreate(slug="x", org_code="KHONG", title_vi="X"), actor=SYSTEM)
+        platform.catalog.create(
+            m.DatasetCreate(slug="x", org_code="KHONG", title_vi="X"), actor=SYSTEM
+        )
     with pytest.raises(ValueError):
         m.DatasetCreate(slug="Bad Slug!", org_code="SO-TP", title_vi="X")
     outsider = Actor(kind="user", name="nguoi_ngoai", org_codes=frozenset({"KHAC"}))
@@ -50,13 +57,24 @@ def test_create_validates_and_refuses_duplicates(platform: Platform) -> None:
 
 def test_dictionary_edits_survive_a_reload(platform: Platform, messy_dossiers_csv: Path) -> None:
     platform.ingest.load(messy_dossiers_csv, dataset="ho_so", org="SO-TP", actor=SYSTEM)
-    platform.catalog.update_column("ho_so", "le_phi_dong",
-                                   m.ColumnUpdate(label="Lệ phí", unit="đồng", description_vi="Đã thu"),
-                                   actor=SYSTEM)
+    platform.catalog.update_column(
+        "ho_so",
+        "le_phi_dong",
+        m.ColumnUpdate(label="Lệ phí", unit="đồng", description_vi="Đã thu"),
+        actor=SYSTEM,
+    )
     platform.ingest.load(messy_dossiers_csv, dataset="ho_so", actor=SYSTEM, mode="replace")
-    col = next(c for c in platform.catalog.get("ho_so", actor=SYSTEM).tables[0].columns
-               if c.name == "le_phi_dong")
-    assert (col.label, col.unit, col.description_vi, col.type) == ("Lệ phí", "đồng", "Đã thu", "integer")
+    col = next(
+        c
+        for c in platform.catalog.get("ho_so", actor=SYSTEM).tables[0].columns
+        if c.name == "le_phi_dong"
+    )
+    assert (col.label, col.unit, col.description_vi, col.type) == (
+        "Lệ phí",
+        "đồng",
+        "Đã thu",
+        "integer",
+    )
     with pytest.raises(NotFound, match="columns"):
         platform.catalog.update_column("ho_so", "khong_co", m.ColumnUpdate(unit="x"), actor=SYSTEM)
 
@@ -67,22 +85,34 @@ def test_freshness_and_metadata_update(platform: Platform, messy_dossiers_csv: P
     platform.ingest.load(messy_dossiers_csv, dataset="ho_so", actor=SYSTEM)
     ds = platform.catalog.get("ho_so", actor=SYSTEM)
     assert ds.freshness == "fresh" and ds.formats == ["csv"] and ds.tables[0].row_count == 4
-    ds = platform.catalog.update("ho_so", m.DatasetUpdate(title_en="Dossiers", keywords=["một cửa"]),
-                                 actor=SYSTEM)
-    assert ds.title_en == "Dossiers" and platform.catalog.search("mot cua", actor=ANONYMOUS).total == 1
+    ds = platform.catalog.update(
+        "ho_so", m.DatasetUpdate(title_en="Dossiers", keywords=["một cửa"]), actor=SYSTEM
+    )
+    assert (
+        ds.title_en == "Dossiers" and platform.catalog.search("mot cua", actor=ANONYMOUS).total == 1
+    )
 
 
 def test_inventory_records_undigitised_data(platform: Platform) -> None:
-    item = platform.catalog.add_inventory(m.InventoryCreate(
-        org_code="SO-TP", title="Sổ hộ tịch 1975–2005", format="Giấy", volume="120 sổ",
-        plan="Số hoá năm 2027"), actor=SYSTEM)
+    item = platform.catalog.add_inventory(
+        m.InventoryCreate(
+            org_code="SO-TP",
+            title="Sổ hộ tịch 1975–2005",
+            format="Giấy",
+            volume="120 sổ",
+            plan="Số hoá năm 2027",
+        ),
+        actor=SYSTEM,
+    )
     items = platform.catalog.list_inventory(actor=SYSTEM, org_code="SO-TP")
     assert [i.id for i in items] == [item.id] and items[0].status == "not_digitised"
     with pytest.raises(NotFound):
         platform.catalog.add_inventory(m.InventoryCreate(org_code="KHONG", title="x"), actor=SYSTEM)
 
 
-def test_maintain_keeps_rows_and_versions_queryable(platform: Platform, messy_dossiers_csv: Path) -> None:
+def test_maintain_keeps_rows_and_versions_queryable(
+    platform: Platform, messy_dossiers_csv: Path
+) -> None:
     platform.ingest.load(messy_dossiers_csv, dataset="ho_so", org="SO-TP", actor=SYSTEM)
     for _ in range(5):
         platform.ingest.load(messy_dossiers_csv, dataset="ho_so", actor=SYSTEM, mode="append")

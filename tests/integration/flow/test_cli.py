@@ -44,8 +44,14 @@ def test_ingest_then_sql_json(kho, messy_dossiers_csv: Path) -> None:  # type: i
     out = kho("ingest", str(messy_dossiers_csv), "--dataset", "ho_so", "--org", "SO-TP", "--json")
     report = json.loads(out)
     assert report["rows_loaded"] == 4 and report["rows_rejected"] == 1
-    rows = json.loads(kho("sql", "SELECT ma_thu_tuc, le_phi_dong FROM ho_so ORDER BY ma_ho_so LIMIT 1",
-                          "--format", "json"))
+    rows = json.loads(
+        kho(
+            "sql",
+            "SELECT ma_thu_tuc, le_phi_dong FROM ho_so ORDER BY ma_ho_so LIMIT 1",
+            "--format",
+            "json",
+        )
+    )
     assert rows == [{"ma_thu_tuc": "1.004227", "le_phi_dong": 1234000}]
     listing = json.loads(kho("datasets", "list", "--json"))
     assert [d["slug"] for d in listing["items"]] == ["ho_so"]

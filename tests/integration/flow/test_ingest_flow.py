@@ -19,7 +19,9 @@ def _load(platform: Platform, path: Path, **kw):  # type: ignore[no-untyped-def]
     return platform.ingest.load(path, actor=SYSTEM, **kw)
 
 
-def test_messy_file_is_typed_by_vietnamese_rules(platform: Platform, messy_dossiers_csv: Path) -> None:
+def test_messy_file_is_typed_by_vietnamese_rules(
+    platform: Platform, messy_dossiers_csv: Path
+) -> None:
     report = _load(platform, messy_dossiers_csv)
     types = {c.name: c.type for c in report.columns}
     assert types["ngay_tiep_nhan"] == "date"
@@ -41,8 +43,9 @@ def test_messy_file_is_typed_by_vietnamese_rules(platform: Platform, messy_dossi
     assert rows[3]["le_phi_dong"] == 12_500
 
 
-def test_report_names_original_headers_and_rejects_keep_line_and_text(platform: Platform,
-                                                                      messy_dossiers_csv: Path) -> None:
+def test_report_names_original_headers_and_rejects_keep_line_and_text(
+    platform: Platform, messy_dossiers_csv: Path
+) -> None:
     report = _load(platform, messy_dossiers_csv)
     by_name = {c.name: c for c in report.columns}
     assert by_name["ngay_tiep_nhan"].header == "Ngày tiếp nhận"
@@ -59,7 +62,9 @@ def test_report_names_original_headers_and_rejects_keep_line_and_text(platform: 
     assert labels["ma_ho_so"] == "Mã hồ sơ"
 
 
-def test_corrected_rejects_reload(platform: Platform, messy_dossiers_csv: Path, tmp_path: Path) -> None:
+def test_corrected_rejects_reload(
+    platform: Platform, messy_dossiers_csv: Path, tmp_path: Path
+) -> None:
     _load(platform, messy_dossiers_csv)
     export = tmp_path / "rejects.csv"
     assert platform.ingest.export_rejects("ho_so", export, actor=SYSTEM) == 1
@@ -68,14 +73,16 @@ def test_corrected_rejects_reload(platform: Platform, messy_dossiers_csv: Path, 
     export.write_text(text.replace("31/02/2024", "29/02/2024"), encoding="utf-8-sig")
     report = _load(platform, export, mode="append")
     assert report.rows_loaded == 1 and report.rows_rejected == 0
-    got = platform.query.sql("SELECT ngay_tiep_nhan FROM ho_so WHERE ma_ho_so = 'HS-0004'", actor=SYSTEM)
+    got = platform.query.sql(
+        "SELECT ngay_tiep_nhan FROM ho_so WHERE ma_ho_so = 'HS-0004'", actor=SYSTEM
+    )
     assert got.rows == [(dt.date(2024, 2, 29),)]
     assert "kho_reject_line" not in {c.name for c in report.columns}
 
 
-def test_second_load_is_a_new_version_and_the_first_stays_queryable(platform: Platform,
-                                                                   messy_dossiers_csv: Path,
-                                                                   tmp_path: Path) -> None:
+def test_second_load_is_a_new_version_and_the_first_stays_queryable(
+    platform: Platform, messy_dossiers_csv: Path, tmp_path: Path
+) -> None:
     _load(platform, messy_dossiers_csv)
     more = tmp_path / "more.csv"
     from tests.integration.flow.conftest import HEADER, ROWS
@@ -101,7 +108,9 @@ def test_create_twice_is_refused_with_a_hint(platform: Platform, messy_dossiers_
     assert "--mode" in (info.value.hint or "")
 
 
-def test_failed_load_changes_nothing(platform: Platform, messy_dossiers_csv: Path, tmp_path: Path) -> None:
+def test_failed_load_changes_nothing(
+    platform: Platform, messy_dossiers_csv: Path, tmp_path: Path
+) -> None:
     _load(platform, messy_dossiers_csv)
     before = platform.catalog.versions("ho_so", actor=SYSTEM)
     garbage = tmp_path / "garbage.csv"
@@ -115,11 +124,14 @@ def test_failed_load_changes_nothing(platform: Platform, messy_dossiers_csv: Pat
     assert history[-1].error
 
 
-def test_upsert_replaces_by_key_and_refuses_duplicate_keys(platform: Platform, messy_dossiers_csv: Path,
-                                                           tmp_path: Path) -> None:
+def test_upsert_replaces_by_key_and_refuses_duplicate_keys(
+    platform: Platform, messy_dossiers_csv: Path, tmp_path: Path
+) -> None:
     _load(platform, messy_dossiers_csv)
     update = tmp_path / "update.csv"
-    update.write_text("Mã hồ sơ,Lệ phí (đồng)\nHS-0001,2.000.000\nHS-0009,1.000\n", encoding="utf-8")
+    update.write_text(
+        "Mã hồ sơ,Lệ phí (đồng)\nHS-0001,2.000.000\nHS-0009,1.000\n", encoding="utf-8"
+    )
     _load(platform, update, mode="upsert", key=["Mã hồ sơ"])
     rows = dict(platform.query.sql("SELECT ma_ho_so, le_phi_dong FROM ho_so", actor=SYSTEM).rows)
     assert rows["HS-0001"] == 2_000_000 and rows["HS-0009"] == 1_000 and rows["HS-0005"] == 12_500

@@ -18,7 +18,9 @@ async def test_health(public_client: httpx.AsyncClient) -> None:
     assert r.status_code == 200 and r.json()["status"] == "ok"
 
 
-async def test_search_ignores_diacritics_and_hides_restricted(public_client: httpx.AsyncClient) -> None:
+async def test_search_ignores_diacritics_and_hides_restricted(
+    public_client: httpx.AsyncClient,
+) -> None:
     for q in ("ha noi", "Hà Nội", "HÀ NỘI"):
         body = (await public_client.get("/api/v1/datasets", params={"q": q})).json()
         assert [d["slug"] for d in body["items"]] == ["ho_so"], q
@@ -29,16 +31,21 @@ async def test_search_ignores_diacritics_and_hides_restricted(public_client: htt
 
 
 async def test_rows_filter_sort_paginate(public_client: httpx.AsyncClient) -> None:
-    r = await public_client.get("/api/v1/datasets/ho_so/rows",
-                                params={"tinh_thanh_pho": "Hà Nội", "_sort": "-le_phi_dong", "_limit": 1})
+    r = await public_client.get(
+        "/api/v1/datasets/ho_so/rows",
+        params={"tinh_thanh_pho": "Hà Nội", "_sort": "-le_phi_dong", "_limit": 1},
+    )
     body = r.json()
     assert r.status_code == 200, body
     assert body["total"] == 2 and body["next_offset"] == 1
     assert body["rows"][0]["ma_ho_so"] == "HS-0001" and body["rows"][0]["le_phi_dong"] == 1234000
-    r = await public_client.get("/api/v1/datasets/ho_so/rows",
-                                params={"le_phi_dong__gte": "10000", "_columns": "ma_ho_so"})
+    r = await public_client.get(
+        "/api/v1/datasets/ho_so/rows", params={"le_phi_dong__gte": "10000", "_columns": "ma_ho_so"}
+    )
     assert sorted(x["ma_ho_so"] for x in r.json()["rows"]) == ["HS-0001", "HS-0005"]
-    r = await public_client.get("/api/v1/datasets/ho_so/rows", params={"ten_thu_tuc__contains": "giay phep"})
+    r = await public_client.get(
+        "/api/v1/datasets/ho_so/rows", params={"ten_thu_tuc__contains": "giay phep"}
+    )
     assert r.json()["total"] == 1
 
 
@@ -63,9 +70,15 @@ async def test_bad_input_gets_error_envelope(public_client: httpx.AsyncClient) -
 
 async def test_pages_render_in_both_languages(public_client: httpx.AsyncClient) -> None:
     home = await public_client.get("/", params={"q": "ha noi"})
-    assert home.status_code == 200 and "Hồ sơ một cửa Hà Nội" in home.text and "Tìm kiếm" in home.text
+    assert (
+        home.status_code == 200 and "Hồ sơ một cửa Hà Nội" in home.text and "Tìm kiếm" in home.text
+    )
     en = await public_client.get("/datasets/ho_so", params={"lang": "en"})
-    assert en.status_code == 200 and "Ha Noi one-stop dossiers" in en.text and "Data dictionary" in en.text
+    assert (
+        en.status_code == 200
+        and "Ha Noi one-stop dossiers" in en.text
+        and "Data dictionary" in en.text
+    )
     assert "1,234,000" in en.text
     vi = await public_client.get("/datasets/ho_so", params={"lang": "vi"})
     assert "1.234.000" in vi.text and "Từ điển dữ liệu" in vi.text

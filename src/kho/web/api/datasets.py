@@ -27,39 +27,77 @@ class RowsPublic(BaseModel):
     next_offset: int | None
 
 
-@router.get("/datasets", response_model=m.SearchResult, summary="List and search datasets with facets")
+@router.get(
+    "/datasets", response_model=m.SearchResult, summary="List and search datasets with facets"
+)
 def list_datasets(
-    platform: PlatformDep, actor: ActorDep,
+    platform: PlatformDep,
+    actor: ActorDep,
     q: Annotated[str, Query(max_length=500, description="Words, with or without diacritics")] = "",
-    org_code: str | None = None, sector: str | None = None, access_level: str | None = None,
-    formats: Annotated[str | None, Query(alias="format")] = None, freshness: str | None = None,
+    org_code: str | None = None,
+    sector: str | None = None,
+    access_level: str | None = None,
+    formats: Annotated[str | None, Query(alias="format")] = None,
+    freshness: str | None = None,
     licence: str | None = None,
     sort: Annotated[str, Query(pattern="^(relevance|title|updated)$")] = "relevance",
-    limit: Annotated[int, Query(ge=0, le=1000)] = 20, offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=0, le=1000)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> m.SearchResult:
-    filters = {k: v for k, v in {"org_code": org_code, "sector": sector, "access_level": access_level,
-                                 "formats": formats, "freshness": freshness, "licence": licence}.items() if v}
-    return platform.catalog.search(q, actor=actor, filters=filters, limit=limit, offset=offset, sort=sort)
+    filters = {
+        k: v
+        for k, v in {
+            "org_code": org_code,
+            "sector": sector,
+            "access_level": access_level,
+            "formats": formats,
+            "freshness": freshness,
+            "licence": licence,
+        }.items()
+        if v
+    }
+    return platform.catalog.search(
+        q, actor=actor, filters=filters, limit=limit, offset=offset, sort=sort
+    )
 
 
-@router.get("/datasets/{slug}", response_model=m.Dataset, summary="One dataset with tables and data dictionary")
+@router.get(
+    "/datasets/{slug}",
+    response_model=m.Dataset,
+    summary="One dataset with tables and data dictionary",
+)
 def get_dataset(slug: str, platform: PlatformDep, actor: ActorDep) -> m.Dataset:
     return platform.catalog.get(slug, actor=actor)
 
 
-@router.get("/datasets/{slug}/versions", response_model=list[m.VersionInfo], summary="Versions of a table")
-def versions(slug: str, platform: PlatformDep, actor: ActorDep, table: str | None = None) -> list[m.VersionInfo]:
+@router.get(
+    "/datasets/{slug}/versions", response_model=list[m.VersionInfo], summary="Versions of a table"
+)
+def versions(
+    slug: str, platform: PlatformDep, actor: ActorDep, table: str | None = None
+) -> list[m.VersionInfo]:
     return platform.catalog.versions(slug, actor=actor, table=table)
 
 
-@router.get("/datasets/{slug}/rows", response_model=RowsPublic, summary="Rows with filters, sort and pagination")
+@router.get(
+    "/datasets/{slug}/rows",
+    response_model=RowsPublic,
+    summary="Rows with filters, sort and pagination",
+)
 def rows(
-    slug: str, request: Request, platform: PlatformDep, actor: ActorDep,
+    slug: str,
+    request: Request,
+    platform: PlatformDep,
+    actor: ActorDep,
     _limit: Annotated[int, Query(ge=0, le=10_000)] = 50,
     _offset: Annotated[int, Query(ge=0)] = 0,
-    _sort: Annotated[str | None, Query(description="Comma-separated columns, '-' for descending")] = None,
+    _sort: Annotated[
+        str | None, Query(description="Comma-separated columns, '-' for descending")
+    ] = None,
     _columns: Annotated[str | None, Query(description="Comma-separated columns to return")] = None,
-    _version: Annotated[int | None, Query(ge=1, description="Version number (see /versions)")] = None,
+    _version: Annotated[
+        int | None, Query(ge=1, description="Version number (see /versions)")
+    ] = None,
     table: str | None = None,
 ) -> RowsPublic:
     """Filters are other query parameters: `col=value`, or `col__op=value` with op in eq, ne, gt, gte, lt, lte, contains, isnull."""
@@ -74,9 +112,24 @@ def rows(
         column, _, op = key.partition("__")
         filters.append((column, op or "eq", value))
     page = platform.query.rows(
-        tb.sql_name, actor=actor, filters=filters,
-        sort=[s for s in (_sort or "").split(",") if s], columns=[c for c in (_columns or "").split(",") if c] or None,
-        limit=_limit, offset=_offset, version=_version)
+        tb.sql_name,
+        actor=actor,
+        filters=filters,
+        sort=[s for s in (_sort or "").split(",") if s],
+        columns=[c for c in (_columns or "").split(",") if c] or None,
+        limit=_limit,
+        offset=_offset,
+        version=_version,
+    )
     nxt = _offset + _limit if _offset + _limit < page.total else None
-    return RowsPublic(dataset=slug, table=tb.name, columns=page.columns, types=page.types,
-                      rows=page.records(), total=page.total, limit=_limit, offset=_offset, next_offset=nxt)
+    return RowsPublic(
+        dataset=slug,
+        table=tb.name,
+        columns=page.columns,
+        types=page.types,
+        rows=page.records(),
+        total=page.total,
+        limit=_limit,
+        offset=_offset,
+        next_offset=nxt,
+    )
