@@ -73,6 +73,12 @@ class Platform:
         return Maintenance(self.sessions, self.warehouse)
 
     @cached_property
+    def indicators(self) -> Any:  # kho.indicators.service.Indicators
+        from kho.indicators.service import Indicators
+
+        return Indicators(self.sessions, self.catalog, self.query)
+
+    @cached_property
     def access(self) -> Access:
         from kho.access.service import Access
 

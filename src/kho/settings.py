@@ -32,11 +32,11 @@ class Settings(BaseSettings):
         default="vi", description="Default language of messages and pages: `vi` or `en`."
     )
     batch_rows: int = Field(
-        default=250_000,
+        default=100_000,
         description="Rows per batch when ingesting (memory is bounded by batch size).",
     )
     in_memory_limit_mb: int = Field(
-        default=512,
+        default=256,
         description="Files up to this size are typed from the whole column in one pass; larger files stream.",
     )
     keep_snapshots: int = Field(

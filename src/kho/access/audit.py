@@ -45,8 +45,9 @@ def append(s: Session, actor: Actor, *, action: str, resource: str, dataset: str
     """Add one entry inside the caller's transaction, so a change and its record commit together."""
     if s.get_bind().dialect.name == "postgresql":
         s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
-    entry = db.AuditEntry(at=_clock.now(), actor=actor.name[:200], actor_kind=actor.kind,
-                          action=action[:60], resource=resource[:500], dataset_slug=dataset,
+    entry = db.AuditEntry(at=_clock.now(), actor=_text(actor.name, 200), actor_kind=actor.kind,
+                          action=_text(action, 60), resource=_text(resource, 500),
+                          dataset_slug=_text(dataset, 63) if dataset else None,
                           details=json.loads(json.dumps(details or {}, default=str)), rows=rows,
                           prev_hash="", hash="")
     s.add(entry)
@@ -106,6 +107,10 @@ class AuditLog:
                         f"Audit entry {e.id} was edited after it was written (its hash does not match)."))
                 prev = e.hash
         return AuditVerification(ok=True, entries=count, message=f"All {count} audit entries verify.")
+
+
+def _text(value: str, size: int) -> str:
+    return value.replace("\x00", "\\0")[:size]
 
 
 def _require_auditor(actor: Actor) -> None:

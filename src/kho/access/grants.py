@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from kho.access import _clock, rowfilters
 from kho.access.actors import Actor
 from kho.access.audit import append
-from kho.access.models import GrantCreate, GrantPublic, ReadPolicy, RowCondition
+from kho.access.models import GrantCreate, GrantPublic, ReadPolicy, RowCondition, has_nul
 from kho.access.orgs import predecessors
 from kho.errors import InvalidInput, NotFound, PermissionDenied
 from kho.metadata import models as db
@@ -139,7 +139,7 @@ def _policy_from(grants: list[db.Grant]) -> ReadPolicy | None:
 
 
 def dataset_owner(s: Session, slug: str) -> str:
-    owner = s.scalar(select(db.Dataset.org_code).where(db.Dataset.slug == slug))
+    owner = None if has_nul(slug) else s.scalar(select(db.Dataset.org_code).where(db.Dataset.slug == slug))
     if owner is None:
         raise NotFound(f"No dataset {slug!r}.", hint="Run `kho datasets list` to see datasets.")
     return owner

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 OrgCode = str
 Role = Literal["admin", "editor", "viewer"]
@@ -15,6 +15,26 @@ ROLES: tuple[str, ...] = ("admin", "editor", "viewer")
 SCOPES: tuple[str, ...] = ("read", "write", "admin")
 CODE_PATTERN = r"^[A-Za-z0-9_.-]{1,64}$"
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9_.@-]{1,63}$"
+
+
+def has_nul(value: object) -> bool:
+    """NUL characters are refused everywhere: PostgreSQL cannot store them and no real name has one."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(has_nul(v) for v in value)
+    return False
+
+
+class Schema(BaseModel):
+    """Base of the input schemas: every text field is checked for NUL characters."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if has_nul(value):
+            raise ValueError("must not contain NUL characters")
+        return value
 
 
 @dataclass(frozen=True)
@@ -31,7 +51,7 @@ class ReadPolicy:
         return self.columns is not None or self.row_filter is not None
 
 
-class OrgCreate(BaseModel):
+class OrgCreate(Schema):
     code: OrgCode = Field(pattern=CODE_PATTERN)
     name_vi: str = Field(min_length=1, max_length=500)
     name_en: str | None = Field(default=None, max_length=500)
@@ -41,7 +61,7 @@ class OrgCreate(BaseModel):
     valid_from: date | None = None
 
 
-class OrgUpdate(BaseModel):
+class OrgUpdate(Schema):
     name_vi: str | None = Field(default=None, min_length=1, max_length=500)
     name_en: str | None = Field(default=None, max_length=500)
     parent_code: OrgCode | None = Field(default=None, pattern=CODE_PATTERN)
@@ -74,23 +94,23 @@ class OrgNode(BaseModel):
     children: list[OrgNode] = Field(default_factory=list)
 
 
-class OrgMerge(BaseModel):
+class OrgMerge(Schema):
     codes: list[OrgCode] = Field(min_length=1, max_length=100)
     into: OrgCode = Field(pattern=CODE_PATTERN)
     on: date | None = None
 
 
-class OrgClose(BaseModel):
+class OrgClose(Schema):
     successor_code: OrgCode | None = Field(default=None, pattern=CODE_PATTERN)
     on: date | None = None
 
 
-class MembershipPublic(BaseModel):
+class MembershipPublic(Schema):
     org_code: OrgCode
     role: Role
 
 
-class UserCreate(BaseModel):
+class UserCreate(Schema):
     username: str = Field(pattern=USERNAME_PATTERN)
     password: str = Field(min_length=10, max_length=1024)
     full_name: str = Field(default="", max_length=200)
@@ -99,14 +119,14 @@ class UserCreate(BaseModel):
     memberships: list[MembershipPublic] = Field(default_factory=list)
 
 
-class UserUpdate(BaseModel):
+class UserUpdate(Schema):
     full_name: str | None = Field(default=None, max_length=200)
     email: str | None = Field(default=None, max_length=320)
     is_platform_admin: bool | None = None
     is_active: bool | None = None
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(Schema):
     new_password: str = Field(min_length=10, max_length=1024)
     current_password: str | None = Field(default=None, max_length=1024)
 
@@ -123,7 +143,7 @@ class UserPublic(BaseModel):
     created_at: datetime
 
 
-class TokenCreate(BaseModel):
+class TokenCreate(Schema):
     name: str = Field(min_length=1, max_length=200)
     scopes: list[Scope] = Field(default_factory=lambda: ["read"], min_length=1)
     expires_in_days: int = Field(default=90, ge=1, le=3650)
@@ -151,7 +171,7 @@ Operator = Literal["=", "!=", "in", "<", "<=", ">", ">="]
 Scalar = str | int | float | bool | None
 
 
-class RowCondition(BaseModel):
+class RowCondition(Schema):
     """One condition of a grant's row filter; all conditions of a grant must hold."""
 
     column: str = Field(min_length=1, max_length=63)
@@ -159,7 +179,7 @@ class RowCondition(BaseModel):
     value: Scalar | list[Scalar] = None
 
 
-class GrantCreate(BaseModel):
+class GrantCreate(Schema):
     dataset: str = Field(min_length=1, max_length=63)
     org_code: OrgCode | None = Field(default=None, pattern=CODE_PATTERN)
     username: str | None = Field(default=None, max_length=64)
@@ -186,19 +206,19 @@ class GrantPublic(BaseModel):
     state: Literal["active", "expired", "revoked"]
 
 
-class RequestCreate(BaseModel):
+class RequestCreate(Schema):
     dataset: str = Field(min_length=1, max_length=63)
     purpose: str = Field(min_length=5, max_length=5000)
     columns: list[str] | None = Field(default=None, max_length=1000)
 
 
-class RequestApprove(BaseModel):
+class RequestApprove(Schema):
     columns: list[str] | None = Field(default=None, max_length=1000)
     rows: list[RowCondition] | None = Field(default=None, max_length=50)
     expires_at: datetime | None = None
 
 
-class RequestRefuse(BaseModel):
+class RequestRefuse(Schema):
     reason: str = Field(min_length=1, max_length=5000)
 
 

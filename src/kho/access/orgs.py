@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from kho.access import _clock
 from kho.access.actors import Actor
 from kho.access.audit import append
-from kho.access.models import OrgCreate, OrgNode, OrgPublic, OrgUpdate
+from kho.access.models import OrgCreate, OrgNode, OrgPublic, OrgUpdate, has_nul
 from kho.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kho.metadata import models as db
 
@@ -167,6 +167,8 @@ def _check_parent(s: Session, code: str, parent: str | None) -> None:
 
 
 def _find(s: Session, code: str) -> db.Organisation | None:
+    if has_nul(code):
+        return None
     return s.scalar(select(db.Organisation).where(db.Organisation.code == code))
 
 

@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 from kho.access import _clock
 from kho.access.actors import Actor
 from kho.access.audit import append
-from kho.access.grants import add_grant, check_columns, dataset_columns, dataset_owner, is_manager
+from kho.access.grants import (
+    add_grant,
+    check_columns,
+    dataset_columns,
+    dataset_owner,
+    effective_orgs,
+    is_manager,
+)
 from kho.access.models import GrantCreate, RequestApprove, RequestCreate, RequestPublic
 from kho.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kho.metadata import models as db
@@ -139,7 +146,7 @@ def _may_see(s: Session, actor: Actor, r: db.AccessRequest) -> bool:
     if actor.is_platform_admin or (actor.user_id is not None and r.user_id == actor.user_id):
         return True
     owner = s.scalar(select(db.Dataset.org_code).where(db.Dataset.slug == r.dataset_slug))
-    return owner is not None and is_manager(s, actor, owner)
+    return owner is not None and owner in effective_orgs(s, actor.org_codes)  # the owner's staff see them
 
 
 def _public(s: Session, r: db.AccessRequest) -> RequestPublic:

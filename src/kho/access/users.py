@@ -11,9 +11,15 @@ from sqlalchemy.orm import Session, selectinload
 from kho.access import _clock, passwords
 from kho.access.actors import ANONYMOUS, Actor
 from kho.access.audit import append
-from kho.access.models import MembershipPublic, PasswordChange, UserCreate, UserPublic, UserUpdate
+from kho.access.models import (
+    MembershipPublic,
+    PasswordChange,
+    UserCreate,
+    UserPublic,
+    UserUpdate,
+    has_nul,
+)
 from kho.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-
 from kho.metadata import models as db
 
 BAD_SIGN_IN = "Wrong username or password."
@@ -101,9 +107,9 @@ class Users:
         with self._sessions() as s, s.begin():
             user = _get(s, username)
             _require_org(s, org_code)
-            if not (actor.is_platform_admin and actor.has_scope("admin")):
-                if actor.role_in(org_code) != "admin" or not actor.has_scope("admin"):
-                    raise PermissionDenied(f"{actor} may not change roles in {org_code!r}.",
+            is_platform_admin = actor.is_platform_admin and actor.has_scope("admin")
+            if not is_platform_admin and (actor.role_in(org_code) != "admin" or not actor.has_scope("admin")):
+                raise PermissionDenied(f"{actor} may not change roles in {org_code!r}.",
                                            hint=f"Ask an administrator of {org_code!r}.")
             existing = next((m for m in user.memberships if m.org_code == org_code), None)
             if role is None and existing is None:
@@ -195,6 +201,8 @@ def _may_see(actor: Actor, user: db.User) -> bool:
 
 
 def _find(s: Session, username: str) -> db.User | None:
+    if has_nul(username):
+        return None
     return s.scalar(select(db.User).where(db.User.username == username))
 
 

@@ -28,6 +28,14 @@ app.add_typer(datasets.app, name="datasets")
 app.add_typer(orgs.app, name="orgs")
 app.add_typer(datasets.inventory_app, name="inventory")
 app.add_typer(units_cmd.app, name="units")
+from kho.cli import audit, grants, requests, tokens, users  # noqa: E402 - access commands
+
+for _mod in (users, tokens, grants, requests, audit):
+    app.add_typer(_mod.app, name=_mod.__name__.rsplit(".", 1)[1])
+from kho.cli import indicators, targets  # noqa: E402 - indicator commands
+
+app.add_typer(indicators.app, name="indicators")
+app.add_typer(targets.app, name="targets")
 
 
 def main() -> None:

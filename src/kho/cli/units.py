@@ -10,10 +10,12 @@ from rich.table import Table
 from kho.cli._common import console, print_json
 
 if TYPE_CHECKING:
-    from kho.units.models import Unit
+    from kho.units.models import Resolution, Unit
 
-app = typer.Typer(help="Administrative units (tỉnh, xã) before/after the 2025 reorganisation; resolve names.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Administrative units (tỉnh, xã) before/after the 2025 reorganisation; resolve names.",
+    no_args_is_help=True,
+)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 LevelOpt = Annotated[str | None, typer.Option("--level", help="province | district | commune")]
 
@@ -30,33 +32,43 @@ def _level(value: str | None) -> str | None:
 def resolve(
     name: str,
     level: LevelOpt = None,
-    province: Annotated[str | None, typer.Option(help="Province name or code the unit lies in.")] = None,
+    province: Annotated[
+        str | None, typer.Option(help="Province name or code the unit lies in.")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Map a unit name in any spelling to its official code then and now."""
+    """Map a unit name in any spelling to its official code then and now (exit 1 unless resolved)."""
     from kho import units
 
     res = units.resolve(name, level=_level(level), province=province)  # type: ignore[arg-type]
     if json_out:
         print_json(res.to_dict())
-        return
+    else:
+        _print_resolution(res)
+    if res.status != "ok":
+        raise typer.Exit(1)
+
+
+def _print_resolution(res: Resolution) -> None:
     console.print(f"{res.query!r}: [bold]{res.status}[/]" + (f" ({res.note})" if res.note else ""))
     if res.unit:
-        console.print(f"  as written: {res.unit.code} {res.unit.name} [dim](list {res.unit.version})[/]")
+        console.print(
+            f"  as written: {res.unit.code} {res.unit.name} [dim](list {res.unit.version})[/]"
+        )
         for s in res.successors:
             console.print(f"  today:      {s.code} {s.name} [dim](list {s.version})[/]")
         if res.partial:
             console.print("  [yellow]split among several units (partial merge)[/]")
     if res.candidates:
         console.print(_table(list(res.candidates), "Candidates"))
-    if res.status != "ok":
-        raise typer.Exit(1)
 
 
 @app.command("list")
 def list_(
     level: LevelOpt = "province",
-    version: Annotated[str, typer.Option(help="List version: 2025-07 (34 provinces) or 2025-01 (63).")] = "2025-07",
+    version: Annotated[
+        str, typer.Option(help="List version: 2025-07 (34 provinces) or 2025-01 (63).")
+    ] = "2025-07",
     province: Annotated[str | None, typer.Option(help="Only units of this province code.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -73,7 +85,9 @@ def list_(
 @app.command("history")
 def history(
     code: str,
-    version: Annotated[str, typer.Option(help="List version the code belongs to (codes were reused).")] = "2025-07",
+    version: Annotated[
+        str, typer.Option(help="List version the code belongs to (codes were reused).")
+    ] = "2025-07",
     level: LevelOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -86,7 +100,9 @@ def history(
         return
     console.print(f"[bold]{h.unit.code} {h.unit.name}[/] (list {h.unit.version}, {h.unit.level})")
     if h.successors:
-        console.print(_table(list(h.successors), "Became" + (" (split: partial merge)" if h.partial else "")))
+        console.print(
+            _table(list(h.successors), "Became" + (" (split: partial merge)" if h.partial else ""))
+        )
     if h.predecessors:
         table = _table(list(h.predecessors), "Formed from")
         console.print(table)

@@ -107,6 +107,7 @@ class IndicatorDef(BaseModel):
         default_factory=lambda: ["month", "quarter", "year"])
     org_aliases: dict[str, str] = Field(default_factory=dict)
     org_parents: dict[str, str] = Field(default_factory=dict)
+    org_map: dict[str, str] = Field(default_factory=dict)
     access_level: Literal["public", "internal", "restricted"] = "public"
     owner_org: str | None = None
     stale_days: int = Field(default=31, ge=0)
@@ -114,6 +115,11 @@ class IndicatorDef(BaseModel):
     thresholds: dict[str, float] = Field(default_factory=lambda: {"on_track": 95.0, "at_risk": 80.0})
     targets: list[TargetSpec] = Field(default_factory=list)
     pack: str | None = None
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _default_kind(cls, v: Any) -> Any:
+        return {"kind": "table", **v} if isinstance(v, dict) and "kind" not in v else v
 
     @model_validator(mode="after")
     def _consistent(self) -> IndicatorDef:
@@ -123,6 +129,11 @@ class IndicatorDef(BaseModel):
             is_ratio = isinstance(self.source, TableSource) and self.source.numerator is not None
             self.aggregation = "ratio" if is_ratio or self.unit == "%" else "sum"
         return self
+
+    @property
+    def is_flow(self) -> bool:
+        """Whether values add up over time (counts, sums of rows); stocks and ratios do not."""
+        return self.aggregation == "sum" and not isinstance(self.source, CatalogSource)
 
 
 class IndicatorSummary(BaseModel):
@@ -142,10 +153,13 @@ class IndicatorValue(BaseModel):
     indicator: IndicatorCode
     period: str
     org: OrgCode
+    parent: OrgCode | None = None
     value: float | None
     numerator: float | None = None
     denominator: float | None = None
     rows: int | None = None
+    last_data: str | None = None
+    status: str | None = None
     source: str | None = None
     snapshot_id: int | None = None
     sql: str | None = None

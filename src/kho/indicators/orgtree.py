@@ -31,6 +31,18 @@ class Resolver:
         for name in [*canonical, *aliases.values()]:
             self._folded.setdefault(normalise(name), name)
 
+    def learn(self, counts: Mapping[str | None, int]) -> None:
+        """Spellings that match no alias group under their most frequent spelling (ties: sorted first)."""
+        best: dict[str, tuple[int, str]] = {}
+        for raw, n in counts.items():
+            if raw is None or raw in self._exact or normalise(raw) in self._folded:
+                continue
+            key = normalise(raw)
+            if key not in best or (-n, raw) < (-best[key][0], best[key][1]):
+                best[key] = (n, raw)
+        for key, (_, raw) in best.items():
+            self._folded[key] = raw
+
     def resolve(self, raw: str | None) -> str:
         if raw is None:
             return "?"

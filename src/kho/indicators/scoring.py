@@ -42,7 +42,7 @@ def status(d: IndicatorDef, period: Period, actual: float | None, *, value: floa
         return "no_target", None
     if period.end < today:
         return ("achieved" if pct >= 100 else "missed"), pct
-    additive = d.aggregation == "sum"
+    additive = d.is_flow
     if additive and d.direction == "higher" and pct >= 100:
         return "achieved", pct
     pace = pct

@@ -105,7 +105,7 @@ class Targets:
         p = periods.parse(period)
         moment = as_of or _now()
         candidates = [p]
-        if d.aggregation != "sum":
+        if not d.is_flow:
             candidates += [periods.roll_up(p, k) for k in ("quarter", "year")
                            if k != p.type and _rolls(p.type, k)]
         history = rows if rows is not None else self.list(code)

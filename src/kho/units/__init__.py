@@ -17,22 +17,46 @@ from kho.units.models import (
 )
 
 __all__ = [
-    "NEW_VERSION", "OLD_VERSION", "VERSIONS", "History", "Level", "ListVersion", "Resolution", "Unit",
-    "UnitCode", "get", "history", "list_units", "predecessors", "province_of", "resolve",
-    "resolve_column", "successor",
+    "NEW_VERSION",
+    "OLD_VERSION",
+    "VERSIONS",
+    "History",
+    "Level",
+    "ListVersion",
+    "Resolution",
+    "Unit",
+    "UnitCode",
+    "get",
+    "history",
+    "list_units",
+    "predecessors",
+    "province_of",
+    "resolve",
+    "resolve_column",
+    "successor",
 ]
 
 
-def resolve(name: str | None, *, level: Level | None = None, province: str | None = None,
-            as_of: date | None = None) -> Resolution:
+def resolve(
+    name: str | None,
+    *,
+    level: Level | None = None,
+    province: str | None = None,
+    as_of: date | None = None,
+) -> Resolution:
     """Map a unit name in any spelling to its code as written and its successor today."""
     from kho.units.resolver import default_resolver
 
     return default_resolver().resolve(name, level=level, province=province, as_of=as_of)
 
 
-def resolve_column(values: list[str | None], *, level: Level | None = None, province: str | None = None,
-                   as_of: date | None = None) -> list[Resolution]:
+def resolve_column(
+    values: list[str | None],
+    *,
+    level: Level | None = None,
+    province: str | None = None,
+    as_of: date | None = None,
+) -> list[Resolution]:
     """Resolve a whole column, each distinct value once; results line up with ``values``."""
     from kho.units.resolver import default_resolver
 
@@ -46,7 +70,9 @@ def get(code: str, version: ListVersion = NEW_VERSION, level: Level | None = Non
     return default_registry().get(code, version, level)
 
 
-def successor(code: str, version: ListVersion = OLD_VERSION, level: Level | None = None) -> tuple[Unit, ...]:
+def successor(
+    code: str, version: ListVersion = OLD_VERSION, level: Level | None = None
+) -> tuple[Unit, ...]:
     """The 2025-07 unit(s) a unit became; several when it was split (partial merge)."""
     from kho.units.registry import default_registry
 
@@ -70,8 +96,13 @@ def history(code: str, version: ListVersion = NEW_VERSION, level: Level | None =
     unit = reg.get(code, version, level)
     successors, partial = reg.successors(unit)
     olds, partial_olds = reg.predecessors(unit)
-    return History(unit=unit, successors=successors if unit.version == OLD_VERSION else (), partial=partial,
-                   predecessors=olds, partial_predecessors=partial_olds)
+    return History(
+        unit=unit,
+        successors=successors if unit.version == OLD_VERSION else (),
+        partial=partial,
+        predecessors=olds,
+        partial_predecessors=partial_olds,
+    )
 
 
 def province_of(unit: Unit | str, version: ListVersion = NEW_VERSION) -> Unit:
@@ -83,8 +114,12 @@ def province_of(unit: Unit | str, version: ListVersion = NEW_VERSION) -> Unit:
     return reg.get(found.province_code, found.version, "province")
 
 
-def list_units(*, version: ListVersion = NEW_VERSION, level: Level | None = "province",
-               province: str | None = None) -> list[Unit]:
+def list_units(
+    *,
+    version: ListVersion = NEW_VERSION,
+    level: Level | None = "province",
+    province: str | None = None,
+) -> list[Unit]:
     """Units of one list version (default: today's provinces) in code order."""
     from kho.units.registry import default_registry
 

@@ -45,7 +45,9 @@ def _code(level: str, value: int) -> str:
     return str(int(value)).zfill(_WIDTH[level])
 
 
-def _row(version: str, level: str, unit: Any, province: int | None, district: int | None) -> list[str]:
+def _row(
+    version: str, level: str, unit: Any, province: int | None, district: int | None
+) -> list[str]:
     return [
         version,
         level,
@@ -75,11 +77,40 @@ def _unit_rows(pkg: Any) -> list[list[str]]:
 # derives its province table from commune rows, and one mislabelled row (Phường 4, Tân An, filed
 # under Tiền Giang) makes it send Tiền Giang to Tây Ninh as well; the resolution is authoritative.
 RESOLUTION_202 = {
-    1: [1], 4: [4], 11: [11], 12: [12], 14: [14], 20: [20], 22: [22], 38: [38], 40: [40], 42: [42],
-    46: [46], 8: [2, 8], 15: [10, 15], 19: [6, 19], 24: [24, 27], 25: [17, 25, 26], 31: [30, 31],
-    33: [33, 34], 37: [35, 36, 37], 44: [44, 45], 48: [48, 49], 51: [51, 62], 52: [52, 64],
-    56: [56, 58], 66: [54, 66], 68: [60, 67, 68], 75: [70, 75], 79: [74, 77, 79], 80: [72, 80],
-    82: [82, 87], 86: [83, 84, 86], 91: [89, 91], 92: [92, 93, 94], 96: [95, 96],
+    1: [1],
+    4: [4],
+    11: [11],
+    12: [12],
+    14: [14],
+    20: [20],
+    22: [22],
+    38: [38],
+    40: [40],
+    42: [42],
+    46: [46],
+    8: [2, 8],
+    15: [10, 15],
+    19: [6, 19],
+    24: [24, 27],
+    25: [17, 25, 26],
+    31: [30, 31],
+    33: [33, 34],
+    37: [35, 36, 37],
+    44: [44, 45],
+    48: [48, 49],
+    51: [51, 62],
+    52: [52, 64],
+    56: [56, 58],
+    66: [54, 66],
+    68: [60, 67, 68],
+    75: [70, 75],
+    79: [74, 77, 79],
+    80: [72, 80],
+    82: [82, 87],
+    86: [83, 84, 86],
+    91: [89, 91],
+    92: [92, 93, 94],
+    96: [95, 96],
 }
 
 
@@ -88,22 +119,34 @@ def _successor_rows(old_communes: set[int]) -> tuple[list[list[str]], dict[str, 
     from vietnam_provinces import _ward_conversion_2025 as wc
 
     official = {old: new for new, olds in RESOLUTION_202.items() for old in olds}
-    rows = [["province", _code("province", old), _code("province", new), "0"] for old, new in sorted(official.items())]
+    rows = [
+        ["province", _code("province", old), _code("province", new), "0"]
+        for old, new in sorted(official.items())
+    ]
     package = {old: sorted(n.code for n in e.new_provinces) for old, e in pc.OLD_TO_NEW.items()}
-    issues: dict[str, Any] = {"province_rows_overridden": {
-        _code("province", old): [_code("province", n) for n in news]
-        for old, news in package.items() if news != [official[old]]}}
+    issues: dict[str, Any] = {
+        "province_rows_overridden": {
+            _code("province", old): [_code("province", n) for n in news]
+            for old, news in package.items()
+            if news != [official[old]]
+        }
+    }
     dropped = []
     for old_code, entry in sorted(wc.OLD_TO_NEW.items()):
-        if old_code not in old_communes:  # renamed/created in 2025, absent from the package's old list
+        if (
+            old_code not in old_communes
+        ):  # renamed/created in 2025, absent from the package's old list
             dropped.append(_code("commune", old_code))
             continue
         partial = "1" if entry.old_ward.is_partly_merged or len(entry.new_wards) > 1 else "0"
         for new in entry.new_wards:
-            rows.append(["commune", _code("commune", old_code), _code("commune", new.code), partial])
+            rows.append(
+                ["commune", _code("commune", old_code), _code("commune", new.code), partial]
+            )
     issues["commune_links_dropped_old_code_not_in_list"] = dropped
     issues["old_communes_without_successor"] = sorted(
-        _code("commune", c) for c in old_communes - set(wc.OLD_TO_NEW))
+        _code("commune", c) for c in old_communes - set(wc.OLD_TO_NEW)
+    )
     return rows, issues
 
 
@@ -124,29 +167,45 @@ def build(wheel: Path, out: Path = DATA) -> dict[str, Any]:
         sys.path.insert(0, tmp)
         try:
             import vietnam_provinces as pkg
-
             from vietnam_provinces.legacy import _lookup as legacy
 
             units = _unit_rows(pkg)
             successors, issues = _successor_rows(set(legacy.WARD_MAPPING))
             meta = next(Path(tmp).glob("*.dist-info")) / "METADATA"
-            version = next(ln.split(":", 1)[1].strip() for ln in meta.read_text().splitlines() if ln.startswith("Version:"))
+            version = next(
+                ln.split(":", 1)[1].strip()
+                for ln in meta.read_text().splitlines()
+                if ln.startswith("Version:")
+            )
         finally:
             sys.path.remove(tmp)
             for name in [m for m in sys.modules if m.startswith("vietnam_provinces")]:
                 del sys.modules[name]
     out.mkdir(parents=True, exist_ok=True)
-    _write_csv_gz(out / "units.csv.gz", ["version", "level", "code", "name", "type", "province_code", "district_code"], units)
-    _write_csv_gz(out / "successors.csv.gz", ["level", "old_code", "new_code", "partial"], successors)
+    _write_csv_gz(
+        out / "units.csv.gz",
+        ["version", "level", "code", "name", "type", "province_code", "district_code"],
+        units,
+    )
+    _write_csv_gz(
+        out / "successors.csv.gz", ["level", "old_code", "new_code", "partial"], successors
+    )
     manifest = {
         "versions": {OLD: {"valid_to": EFFECTIVE}, NEW: {"valid_from": EFFECTIVE}},
-        "source": {"package": "vietnam-provinces", "version": version, "licence": "GPL-3.0-or-later",
-                   "wheel": wheel.name, "sha256": digest},
+        "source": {
+            "package": "vietnam-provinces",
+            "version": version,
+            "licence": "GPL-3.0-or-later",
+            "wheel": wheel.name,
+            "sha256": digest,
+        },
         "counts": _counts(units),
         "successor_rows": len(successors),
         "source_issues": issues,
     }
-    (out / "registry.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (out / "registry.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     return manifest
 
 

@@ -31,7 +31,7 @@ class Unit:
     def short_name(self) -> str:
         """The name without its type word ("Tỉnh Hà Giang" → "Hà Giang")."""
         prefix = self.type + " "
-        return self.name[len(prefix):] if self.name.startswith(prefix) else self.name
+        return self.name[len(prefix) :] if self.name.startswith(prefix) else self.name
 
     @property
     def key(self) -> tuple[UnitCode, ListVersion, Level]:

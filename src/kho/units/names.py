@@ -57,9 +57,6 @@ def split_prefix(text: str) -> tuple[str | None, str]:
     for prefix, unit_type in PREFIXES:
         if folded.startswith(prefix + " ") and len(folded) > len(prefix) + 1:
             return unit_type, _drop_words(cleaned, prefix.count(" ") + 1)
-        glued = re.match(rf"{prefix}(?=[^\W\d_])", folded)
-        if len(prefix) <= 2 and prefix in ("tp", "tx") and glued and text.strip()[:2].isupper():
-            return unit_type, cleaned[len(prefix):]
     return None, cleaned
 
 

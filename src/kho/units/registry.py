@@ -9,20 +9,24 @@ import json
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from kho.errors import InvalidInput, NotFound
 from kho.units.models import NEW_VERSION, OLD_VERSION, VERSIONS, Level, ListVersion, Unit, UnitCode
 
 DATA = Path(__file__).parent / "data"
-_WIDTH = {"province": 2, "district": 3, "commune": 5}
+_WIDTH: dict[Level, int] = {"province": 2, "district": 3, "commune": 5}
 
 
 class Registry:
     """All units of every list version, looked up by (code, version) — never by bare code."""
 
-    def __init__(self, units: list[Unit], links: list[tuple[Level, UnitCode, UnitCode, bool]],
-                 manifest: dict[str, Any]):
+    def __init__(
+        self,
+        units: list[Unit],
+        links: list[tuple[Level, UnitCode, UnitCode, bool]],
+        manifest: dict[str, Any],
+    ):
         self.manifest = manifest
         self.units = units
         self._by_key = {u.key: u for u in units}
@@ -40,8 +44,10 @@ class Registry:
             unit = self._by_key.get((_pad(code, lv), version, lv))
             if unit:
                 return unit
-        raise NotFound(f"No unit with code {code!r} in list {version}.",
-                       hint="Run `kho units list --version " + version + "` to see the codes.")
+        raise NotFound(
+            f"No unit with code {code!r} in list {version}.",
+            hint="Run `kho units list --version " + version + "` to see the codes.",
+        )
 
     def successors(self, unit: Unit) -> tuple[tuple[Unit, ...], bool]:
         """What the unit is in today's list (itself if it is in it) and whether it was split."""
@@ -62,13 +68,23 @@ class Registry:
         olds = tuple(self._by_key[(old, OLD_VERSION, unit.level)] for old, _ in links)
         return olds, tuple(old for old, partial in links if partial)
 
-    def list(self, *, version: ListVersion = NEW_VERSION, level: Level | None = "province",
-             province: UnitCode | None = None) -> list[Unit]:
+    def list(
+        self,
+        *,
+        version: ListVersion = NEW_VERSION,
+        level: Level | None = "province",
+        province: UnitCode | None = None,
+    ) -> list[Unit]:
         """Units of one list version, optionally one level and one province, in code order."""
         _check_version(version)
         wanted = _pad(province, "province") if province else None
-        return [u for u in self.units if u.version == version and (level is None or u.level == level)
-                and (wanted is None or u.province_code == wanted)]
+        return [
+            u
+            for u in self.units
+            if u.version == version
+            and (level is None or u.level == level)
+            and (wanted is None or u.province_code == wanted)
+        ]
 
 
 def _pad(code: str, level: Level) -> str:
@@ -77,7 +93,9 @@ def _pad(code: str, level: Level) -> str:
 
 def _check_version(version: str) -> None:
     if version not in VERSIONS:
-        raise InvalidInput(f"Unknown list version {version!r}.", hint=f"Use one of: {', '.join(VERSIONS)}.")
+        raise InvalidInput(
+            f"Unknown list version {version!r}.", hint=f"Use one of: {', '.join(VERSIONS)}."
+        )
 
 
 def _read_csv_gz(path: Path) -> list[dict[str, str]]:
@@ -87,10 +105,21 @@ def _read_csv_gz(path: Path) -> list[dict[str, str]]:
 @cache
 def default_registry() -> Registry:
     """The registry bundled with Kho (built by ``build_registry.py``; see data/SOURCE.md)."""
-    units = [Unit(version=r["version"], level=r["level"], code=r["code"], name=r["name"], type=r["type"],  # type: ignore[arg-type]
-                  province_code=r["province_code"], district_code=r["district_code"] or None)
-             for r in _read_csv_gz(DATA / "units.csv.gz")]
-    links = [(r["level"], r["old_code"], r["new_code"], r["partial"] == "1")  # type: ignore[misc]
-             for r in _read_csv_gz(DATA / "successors.csv.gz")]
+    units = [
+        Unit(
+            version=r["version"],
+            level=cast(Level, r["level"]),
+            code=r["code"],
+            name=r["name"],
+            type=r["type"],
+            province_code=r["province_code"],
+            district_code=r["district_code"] or None,
+        )
+        for r in _read_csv_gz(DATA / "units.csv.gz")
+    ]
+    links = [
+        (cast(Level, r["level"]), r["old_code"], r["new_code"], r["partial"] == "1")
+        for r in _read_csv_gz(DATA / "successors.csv.gz")
+    ]
     manifest = json.loads((DATA / "registry.json").read_text(encoding="utf-8"))
-    return Registry(units, links, manifest)  # type: ignore[arg-type]
+    return Registry(units, links, manifest)

@@ -45,20 +45,30 @@ class Resolver:
 
     def __init__(self, registry: Registry):
         self.registry = registry
-        self._index: dict[tuple[str, str], dict[str, list[Unit]]] = defaultdict(lambda: defaultdict(list))
+        self._index: dict[tuple[str, str], dict[str, list[Unit]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         for unit in registry.units:
             for kind, text in (("full", unit.name), ("short", unit.short_name)):
                 for tier_name, tier in _TIERS:
                     self._index[(kind, tier_name)][_key(tier, text)].append(unit)
 
-    def resolve(self, name: str | None, *, level: Level | None = None, province: str | None = None,
-                as_of: date | None = None) -> Resolution:
+    def resolve(
+        self,
+        name: str | None,
+        *,
+        level: Level | None = None,
+        province: str | None = None,
+        as_of: date | None = None,
+    ) -> Resolution:
         """Map a written unit name to its unit (code in its list version) and today's successor(s)."""
         query = "" if name is None else str(name)
         if not query.strip():
             return Resolution(query=query, status="unknown", note="empty")
         if len(query) > MAX_NAME:
-            return Resolution(query=query, status="unknown", note=f"longer than {MAX_NAME} characters")
+            return Resolution(
+                query=query, status="unknown", note=f"longer than {MAX_NAME} characters"
+            )
         prefer = version_at(as_of)
         levels = (level,) if level else _LEVELS
         allowed = self._province_scope(province, prefer) if province else None
@@ -67,7 +77,9 @@ class Resolver:
         found, how = self._candidates(query, levels, allowed)
         res = self._decide(query, found, prefer)
         if how in ("fold", "flat") and not query.isascii():
-            return replace(res, note=(res.note + "; " if res.note else "") + "matched ignoring diacritics")
+            return replace(
+                res, note=(res.note + "; " if res.note else "") + "matched ignoring diacritics"
+            )
         return res
 
     def _by_code(self, query: str, levels: tuple[Level, ...], prefer: ListVersion) -> Resolution:
@@ -78,8 +90,9 @@ class Resolver:
                 continue
         return Resolution(query=query, status="unknown", note=f"no such code in list {prefer}")
 
-    def _candidates(self, query: str, levels: tuple[Level, ...],
-                    allowed: set[tuple[str, ListVersion]] | None) -> tuple[list[Unit], str]:
+    def _candidates(
+        self, query: str, levels: tuple[Level, ...], allowed: set[tuple[str, ListVersion]] | None
+    ) -> tuple[list[Unit], str]:
         """Units the first matching reading finds, and how it matched (tone, fold, flat, alias)."""
         for kind, text, unit_type in _stages(query):
             aliased = self._alias(text, allowed) if kind == "short" and "province" in levels else []
@@ -98,8 +111,13 @@ class Resolver:
             return []
         short, version = target
         hits = self._index[("short", "tone")].get(_key(tone_key, short), [])
-        return [u for u in hits if u.level == "province" and (version is None or u.version == version)
-                and _in_scope(u, allowed)]
+        return [
+            u
+            for u in hits
+            if u.level == "province"
+            and (version is None or u.version == version)
+            and _in_scope(u, allowed)
+        ]
 
     def _decide(self, query: str, found: list[Unit], prefer: ListVersion) -> Resolution:
         if not found:
@@ -110,31 +128,49 @@ class Resolver:
         unique = list(dict.fromkeys(preferred))
         if len(unique) == 1:
             return self._ok(query, unique[0])
-        return Resolution(query=query, status="ambiguous", candidates=tuple(_sorted(unique)),
-                          note=f"{len(unique)} units of that name; give the province")
+        return Resolution(
+            query=query,
+            status="ambiguous",
+            candidates=tuple(_sorted(unique)),
+            note=f"{len(unique)} units of that name; give the province",
+        )
 
     def _ok(self, query: str, unit: Unit) -> Resolution:
         successors, partial = self.registry.successors(unit)
         note = ""
         if not successors:
-            province = self.registry.successors(self.registry.get(unit.province_code, unit.version, "province"))[0]
-            note = "not in the conversion table; its province is now " + ", ".join(p.name for p in province)
-        return Resolution(query=query, status="ok", unit=unit, successors=successors, partial=partial, note=note)
+            province = self.registry.successors(
+                self.registry.get(unit.province_code, unit.version, "province")
+            )[0]
+            note = "not in the conversion table; its province is now " + ", ".join(
+                p.name for p in province
+            )
+        return Resolution(
+            query=query, status="ok", unit=unit, successors=successors, partial=partial, note=note
+        )
 
     def _province_scope(self, province: str, prefer: ListVersion) -> set[tuple[str, ListVersion]]:
         """(province code, version) pairs a commune may belong to when the caller names its province."""
         res = self.resolve(province, level="province", as_of=_as_of(prefer))
         if res.status != "ok" or res.unit is None:
-            raise InvalidInput(f"Province {province!r} is {res.status}.",
-                               hint="Run `kho units list` for the province names and codes.")
+            raise InvalidInput(
+                f"Province {province!r} is {res.status}.",
+                hint="Run `kho units list` for the province names and codes.",
+            )
         if res.unit.version == OLD_VERSION:
             units = [res.unit, *res.successors]
         else:
             units = [res.unit, *self.registry.predecessors(res.unit)[0]]
         return {(u.code, u.version) for u in units}
 
-    def resolve_column(self, values: Iterable[str | None], *, level: Level | None = None,
-                       province: str | None = None, as_of: date | None = None) -> list[Resolution]:
+    def resolve_column(
+        self,
+        values: Iterable[str | None],
+        *,
+        level: Level | None = None,
+        province: str | None = None,
+        as_of: date | None = None,
+    ) -> list[Resolution]:
         """Resolve every value of a column, each distinct value once (a column has few distinct names)."""
         seen: dict[str | None, Resolution] = {}
         out = []
@@ -164,7 +200,9 @@ def _by_type(hits: list[Unit], unit_type: str | None) -> list[Unit]:
 
 
 def _in_scope(unit: Unit, allowed: set[tuple[str, ListVersion]] | None) -> bool:
-    return allowed is None or unit.level == "province" or (unit.province_code, unit.version) in allowed
+    return (
+        allowed is None or unit.level == "province" or (unit.province_code, unit.version) in allowed
+    )
 
 
 def _sorted(units: list[Unit]) -> list[Unit]:

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from pyiceberg.catalog.sql import SqlCatalog
 
 ROW_GROUP_ROWS = 122_880
+TARGET_FILE_BYTES = 128 * 1024 * 1024
 
 
 def table_properties(commit_retries: int) -> dict[str, str]:
@@ -23,6 +24,9 @@ def table_properties(commit_retries: int) -> dict[str, str]:
         "commit.retry.max-wait-ms": "2000",
         "write.parquet.row-group-limit": str(ROW_GROUP_ROWS),
         "write.parquet.compression-codec": "zstd",
+        # pyiceberg bin-packs incoming Arrow batches up to this size in memory before writing a
+        # file; its 512 MiB default alone would break the < 2 GB RSS promise for big loads.
+        "write.target-file-size-bytes": str(TARGET_FILE_BYTES),
     }
 
 

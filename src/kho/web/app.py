@@ -28,6 +28,9 @@ def create_app(platform: Platform | None = None) -> FastAPI:
 
     app.include_router(ckan.router)
     app.include_router(dcat.router)
+    from kho.web.api import indicators as indicators_api
+
+    app.include_router(indicators_api.router)
 
     @app.get("/health", tags=["health"], summary="Liveness and metadata database check")
     def health() -> dict[str, Any]:

@@ -18,13 +18,21 @@ if TYPE_CHECKING:
     from kho.web.ckan.packages import Site
 
 router = APIRouter(tags=["dcat"])
-FORMATS = {"jsonld": ("json-ld", "application/ld+json"), "ttl": ("turtle", "text/turtle; charset=utf-8")}
+FORMATS = {
+    "jsonld": ("json-ld", "application/ld+json"),
+    "ttl": ("turtle", "text/turtle; charset=utf-8"),
+}
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "https://www.iana.org/assignments/media-types/"
 DISTRIBUTIONS = (("csv", "CSV", "text/csv"), ("json", "JSON", "application/json"))
-CONTEXT = {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
-           "foaf": "http://xmlns.com/foaf/0.1/", "vcard": "http://www.w3.org/2006/vcard/ns#",
-           "skos": "http://www.w3.org/2004/02/skos/core#", "xsd": "http://www.w3.org/2001/XMLSchema#"}
+CONTEXT = {
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
 
 
 def catalog_graph(platform: Platform, *, actor: Actor, base: str, slug: str | None = None) -> Graph:
@@ -63,8 +71,16 @@ def _catalog_node(g: Graph, site: Site) -> URIRef:
     g.add((node, RDF.type, dcat.Catalog))
     g.add((node, dct.title, Literal("Kho dữ liệu mở", lang="vi")))
     g.add((node, dct.title, Literal("Open data warehouse", lang="en")))
-    g.add((node, dct.description, Literal("Dữ liệu mở của các cơ quan nhà nước trên Kho.", lang="vi")))
-    g.add((node, dct.description, Literal("Open data published by government agencies on Kho.", lang="en")))
+    g.add(
+        (node, dct.description, Literal("Dữ liệu mở của các cơ quan nhà nước trên Kho.", lang="vi"))
+    )
+    g.add(
+        (
+            node,
+            dct.description,
+            Literal("Open data published by government agencies on Kho.", lang="en"),
+        )
+    )
     g.add((node, foaf.homepage, _typed(g, f"{site.base}/", foaf.Document)))
     publisher = URIRef(f"{site.base}/#publisher")
     g.add((publisher, RDF.type, foaf.Agent))
@@ -73,6 +89,9 @@ def _catalog_node(g: Graph, site: Site) -> URIRef:
     for code in ("VIE", "ENG"):
         g.add((node, dct.language, _typed(g, f"{EU}language/{code}", dct.LinguisticSystem)))
     g.add((node, dct.modified, _when(datetime.now(UTC))))
+    g.add((node, dct.spatial, _typed(g, f"{EU}country/VNM", dct.Location)))
+    g.add((node, dct.license, _licence(g, "CC-BY-4.0")))
+    g.add((node, _ns("dcat").themeTaxonomy, _scheme(g, site)))
     return node
 
 
@@ -84,7 +103,10 @@ def _dataset_node(g: Graph, site: Site, ds: m.Dataset) -> URIRef:
     dct, dcat = _ns("dct"), _ns("dcat")
     node = URIRef(site.dataset_page(ds.slug))
     g.add((node, RDF.type, dcat.Dataset))
-    for lang, title, text in (("vi", ds.title_vi, ds.description_vi), ("en", ds.title_en, ds.description_en)):
+    for lang, title, text in (
+        ("vi", ds.title_vi, ds.description_vi),
+        ("en", ds.title_en, ds.description_en),
+    ):
         if title:
             g.add((node, dct.title, Literal(title, lang=lang)))
         if text or lang == "vi":
@@ -96,6 +118,7 @@ def _dataset_node(g: Graph, site: Site, ds: m.Dataset) -> URIRef:
         g.add((node, dcat.keyword, Literal(word, lang="vi")))
     if ds.sector:
         g.add((node, dcat.theme, _theme(g, site, ds.sector)))
+    g.add((node, dct.spatial, _typed(g, f"{EU}country/VNM", dct.Location)))
     g.add((node, dct.issued, _when(ds.created_at)))
     g.add((node, dct.modified, _when(modified(ds))))
     if ds.contact:
@@ -106,8 +129,9 @@ def _dataset_node(g: Graph, site: Site, ds: m.Dataset) -> URIRef:
     return node
 
 
-def _distribution(g: Graph, site: Site, ds: m.Dataset, table: m.TableInfo,
-                  fmt: tuple[str, str, str]) -> URIRef:
+def _distribution(
+    g: Graph, site: Site, ds: m.Dataset, table: m.TableInfo, fmt: tuple[str, str, str]
+) -> URIRef:
     from rdflib import RDF, Literal, URIRef
 
     dct, dcat = _ns("dct"), _ns("dcat")
@@ -116,11 +140,20 @@ def _distribution(g: Graph, site: Site, ds: m.Dataset, table: m.TableInfo,
     url = URIRef(site.download_url(table.sql_name, key))
     g.add((node, RDF.type, dcat.Distribution))
     g.add((node, dct.title, Literal(f"{ds.title_vi} ({table.name}, {label})", lang="vi")))
-    g.add((node, dct.description, Literal(f"{table.row_count} dòng; bảng SQL {table.sql_name}", lang="vi")))
+    g.add(
+        (
+            node,
+            dct.description,
+            Literal(f"{table.row_count} dòng; bảng SQL {table.sql_name}", lang="vi"),
+        )
+    )
     g.add((node, dcat.accessURL, url))
     g.add((node, dcat.downloadURL, url))
     g.add((node, dct.format, _typed(g, f"{EU}file-type/{label}", dct.MediaTypeOrExtent)))
     g.add((node, dcat.mediaType, _typed(g, f"{IANA}{media}", dct.MediaType)))
+    stable = _typed(g, f"{EU}planned-availability/STABLE", _ns("skos").Concept)
+    g.add((stable, _ns("skos").prefLabel, Literal("stable", lang="en")))
+    g.add((node, URIRef("http://data.europa.eu/r5r/availability"), stable))
     if ds.licence:
         g.add((node, dct.license, _licence(g, ds.licence)))
     return node
@@ -162,15 +195,22 @@ def _theme(g: Graph, site: Site, sector: str) -> URIRef:
 
     from kho.web.ckan.packages import group_name
 
-    skos, dct = _ns("skos"), _ns("dct")
-    scheme = URIRef(f"{site.base}/sectors")
-    g.add((scheme, RDF.type, skos.ConceptScheme))
-    g.add((scheme, dct.title, Literal("Lĩnh vực", lang="vi")))
+    skos = _ns("skos")
+    scheme = _scheme(g, site)
     node = URIRef(f"{site.base}/sectors/{group_name(sector)}")
     g.add((node, RDF.type, skos.Concept))
     g.add((node, skos.prefLabel, Literal(sector, lang="vi")))
     g.add((node, skos.inScheme, scheme))
     return node
+
+
+def _scheme(g: Graph, site: Site) -> URIRef:
+    from rdflib import RDF, Literal, URIRef
+
+    scheme = URIRef(f"{site.base}/sectors")
+    g.add((scheme, RDF.type, _ns("skos").ConceptScheme))
+    g.add((scheme, _ns("dct").title, Literal("Lĩnh vực", lang="vi")))
+    return scheme
 
 
 def _contact(g: Graph, site: Site, ds: m.Dataset) -> URIRef:
@@ -198,8 +238,11 @@ def _when(value: datetime) -> Any:
 
 def _render(g: Graph, ext: str) -> Response:
     fmt, media = FORMATS[ext]
-    body = g.serialize(format=fmt, context=CONTEXT, auto_compact=True) if fmt == "json-ld" \
+    body = (
+        g.serialize(format=fmt, context=CONTEXT, auto_compact=True)
+        if fmt == "json-ld"
         else g.serialize(format=fmt)
+    )
     return Response(body, media_type=media)
 
 
@@ -214,7 +257,9 @@ def catalog_ttl(request: Request, platform: PlatformDep, actor: ActorDep) -> Res
 
 
 @router.get("/datasets/{slug}.{ext}", summary="One public dataset as DCAT-AP (jsonld or ttl)")
-def dataset_dcat(slug: str, ext: str, request: Request, platform: PlatformDep, actor: ActorDep) -> Response:
+def dataset_dcat(
+    slug: str, ext: str, request: Request, platform: PlatformDep, actor: ActorDep
+) -> Response:
     from kho.errors import NotFound
 
     if ext not in FORMATS:
@@ -224,5 +269,7 @@ def dataset_dcat(slug: str, ext: str, request: Request, platform: PlatformDep, a
     base = str(request.base_url)
     g = catalog_graph(platform, actor=actor, base=base, slug=slug)
     if (URIRef(f"{base.rstrip('/')}/datasets/{slug}"), None, None) not in g:
-        raise NotFound(f"No public dataset {slug!r}.", hint="Only public datasets are published in DCAT.")
+        raise NotFound(
+            f"No public dataset {slug!r}.", hint="Only public datasets are published in DCAT."
+        )
     return _render(g, ext)

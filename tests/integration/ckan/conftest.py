@@ -29,13 +29,26 @@ def anyio_backend() -> str:
 def ckan_platform(loaded_platform: Platform, messy_dossiers_csv: Path) -> Platform:  # noqa: F811
     """``ho_so`` (public, SO-TP, sector Tư pháp), ``noi_bo`` (restricted) and ``so_lieu`` (public, tagged)."""
     p = loaded_platform
-    p.catalog.ensure_organisation(Organisation(code="CTK-KH", name_vi="Thống kê tỉnh Khánh Hòa",
-                                               name_en="Khanh Hoa Statistics Office"), actor=SYSTEM)
-    p.catalog.create(DatasetCreate(slug="so_lieu", org_code="CTK-KH", title_vi="Số liệu dân số Khánh Hòa",
-                                   title_en="Khanh Hoa population figures", access_level="public",
-                                   sector="Dân số và lao động", keywords=["dân số", "thống kê"],
-                                   licence="CC0-1.0", contact="Phòng Thống kê — tk@khanhhoa.gov.vn"),
-                     actor=SYSTEM)
+    p.catalog.ensure_organisation(
+        Organisation(
+            code="CTK-KH", name_vi="Thống kê tỉnh Khánh Hòa", name_en="Khanh Hoa Statistics Office"
+        ),
+        actor=SYSTEM,
+    )
+    p.catalog.create(
+        DatasetCreate(
+            slug="so_lieu",
+            org_code="CTK-KH",
+            title_vi="Số liệu dân số Khánh Hòa",
+            title_en="Khanh Hoa population figures",
+            access_level="public",
+            sector="Dân số và lao động",
+            keywords=["dân số", "thống kê"],
+            licence="CC0-1.0",
+            contact="Phòng Thống kê — tk@khanhhoa.gov.vn",
+        ),
+        actor=SYSTEM,
+    )
     p.ingest.load(messy_dossiers_csv, dataset="so_lieu", actor=SYSTEM)
     return p
 
@@ -43,7 +56,9 @@ def ckan_platform(loaded_platform: Platform, messy_dossiers_csv: Path) -> Platfo
 @pytest.fixture
 async def ckan_client(ckan_platform: Platform) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(ckan_platform)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kho.test") as c:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://kho.test"
+    ) as c:
         yield c
 
 
@@ -62,8 +77,12 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     kho = [sys.executable, "-m", "kho.cli.main"]
     subprocess.run([*kho, "demo"], env=env, check=True, capture_output=True, timeout=300)
     port = _free_port()
-    proc = subprocess.Popen([*kho, "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [*kho, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):

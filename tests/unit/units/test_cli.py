@@ -31,16 +31,23 @@ def test_list_old_provinces_json() -> None:
 
 
 def test_list_communes_of_one_province() -> None:
-    result = runner.invoke(app, ["units", "list", "--level", "commune", "--province", "01", "--json"])
+    result = runner.invoke(
+        app, ["units", "list", "--level", "commune", "--province", "01", "--json"]
+    )
     names = {u["name"] for u in json.loads(result.stdout)}
-    assert "Phường Ba Đình" in names and all(u["province_code"] == "01" for u in json.loads(result.stdout))
+    assert "Phường Ba Đình" in names and all(
+        u["province_code"] == "01" for u in json.loads(result.stdout)
+    )
 
 
 def test_history_follows_code_reuse() -> None:
     old = runner.invoke(app, ["units", "history", "15", "--version", "2025-01", "--json"])
     assert [u["name"] for u in json.loads(old.stdout)["successors"]] == ["Tỉnh Lào Cai"]
     new = runner.invoke(app, ["units", "history", "15", "--json"])
-    assert {u["name"] for u in json.loads(new.stdout)["predecessors"]} == {"Tỉnh Lào Cai", "Tỉnh Yên Bái"}
+    assert {u["name"] for u in json.loads(new.stdout)["predecessors"]} == {
+        "Tỉnh Lào Cai",
+        "Tỉnh Yên Bái",
+    }
 
 
 def test_bad_level_and_unknown_code_are_clear_errors() -> None:

@@ -14,12 +14,29 @@ from kho.ingest.vn.text import fold
 
 BEFORE = date(2025, 1, 1)
 # Region and total rows of GSO PX-Web tables: not units, must come back "unknown".
-REGIONS = {"WHOLE COUNTRY", "Red River Delta", "Northern midlands and mountain areas",
-           "Northern Central area and Central coastal area", "Central Highlands", "South East",
-           "Mekong River Delta"}
+REGIONS = {
+    "WHOLE COUNTRY",
+    "Red River Delta",
+    "Northern midlands and mountain areas",
+    "Northern Central area and Central coastal area",
+    "Central Highlands",
+    "South East",
+    "Mekong River Delta",
+}
 # Ground-truth labels for spellings the GSO 2017 list does not contain literally (checked by hand).
-LABELS = {"bac can": "06", "ho chi minh city": "79", "thua thien hue": "46", "quang binh": "44",
-          "brvt": "77", "hcmc": "79", "hcm": "79", "tt hue": "46", "tt.hue": "46", "hue": "46", "tp.hcm": "79"}
+LABELS = {
+    "bac can": "06",
+    "ho chi minh city": "79",
+    "thua thien hue": "46",
+    "quang binh": "44",
+    "brvt": "77",
+    "hcmc": "79",
+    "hcm": "79",
+    "tt hue": "46",
+    "tt.hue": "46",
+    "hue": "46",
+    "tp.hcm": "79",
+}
 # Header and statistics cells found in the same columns as province names.
 NOT_UNITS = REGIONS | {"Tỉnh", "Thứ tự", "Median", "Min", "Max"}
 
@@ -34,7 +51,9 @@ def gso_2017(realdata: Path) -> dict[str, str]:
     """Official GSO province list of October 2017 (independent of the bundled package): key → code."""
     import xlrd
 
-    book = xlrd.open_workbook(str(realdata / "vn/gso_dvhc_xls/tinh_2017-10.xls"), ignore_workbook_corruption=True)
+    book = xlrd.open_workbook(
+        str(realdata / "vn/gso_dvhc_xls/tinh_2017-10.xls"), ignore_workbook_corruption=True
+    )
     sheet = book.sheet_by_index(0)
     rows = [sheet.row_values(i) for i in range(1, sheet.nrows)]
     return {_key(r[1]): r[0] for r in rows if str(r[0]).isdigit()} | LABELS
@@ -48,17 +67,25 @@ def _province_spellings(realdata: Path) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     with open(vn / "gso_dvhc_csv/Ma_vung_dien_thoai_co_dinh_2017-09-01.csv", encoding="utf-8") as f:
         out += [("phone-codes", r["Tỉnh/ Thành phố"]) for r in csv.DictReader(f)]
-    book = xlrd.open_workbook(str(vn / "indicators_pci_papi_xlsx/PCI_2010.xls"), ignore_workbook_corruption=True)
+    book = xlrd.open_workbook(
+        str(vn / "indicators_pci_papi_xlsx/PCI_2010.xls"), ignore_workbook_corruption=True
+    )
     for sheet_no, first in ((0, 1), (1, 2)):
         sheet = book.sheet_by_index(sheet_no)
-        out += [(f"pci2010-{sheet_no}", v) for v in sheet.col_values(1, first) if isinstance(v, str) and v.strip()]
+        out += [
+            (f"pci2010-{sheet_no}", v)
+            for v in sheet.col_values(1, first)
+            if isinstance(v, str) and v.strip()
+        ]
     with open(vn / "elections_na15_2021/cema-district-results.csv", encoding="utf-8") as f:
         out += [("elections", r["province"]) for r in csv.DictReader(f)]
     with open(vn / "elections_na15_2021/congressional-units-parsed.csv", encoding="utf-8") as f:
         out += [("congress-units", r["associated_province"]) for r in csv.DictReader(f)]
     with open(vn / "gso_dvhc_csv/Xa_2025-01-04.csv", encoding="utf-8") as f:
         out += [("gso-2025-01", r["Tỉnh Thành Phố"]) for r in csv.DictReader(f)]
-    text = (vn / "gso_pxweb_csv/extracted/Area_population_and_population_density_by_province.csv").read_text("utf-8-sig")
+    text = (
+        vn / "gso_pxweb_csv/extracted/Area_population_and_population_density_by_province.csv"
+    ).read_text("utf-8-sig")
     out += [("pxweb-en", line.split(";")[0].strip('"')) for line in text.splitlines()[3:] if line]
     return list(dict.fromkeys(out))
 
@@ -73,7 +100,11 @@ def test_province_spellings_accuracy(realdata: Path, gso_2017: dict[str, str]) -
     for src, written in pairs:
         expected = gso_2017.get(_key(written))
         res = units.resolve(written, level="province", as_of=BEFORE)
-        if expected is None or res.status != "ok" or (res.code, res.version) != (expected, "2025-01"):
+        if (
+            expected is None
+            or res.status != "ok"
+            or (res.code, res.version) != (expected, "2025-01")
+        ):
             misses.append((src, written, expected, res.status, res.code))
     accuracy = 1 - len(misses) / len(pairs)
     print(f"\nprovince spellings: {len(pairs)} distinct, accuracy {accuracy:.2%}; misses: {misses}")
@@ -104,7 +135,9 @@ def test_gso_commune_list_of_january_2025(realdata: Path) -> None:
     counts = {"correct": 0, "ambiguous": 0, "wrong": 0, "unknown": 0}
     misses = []
     for r in rows:
-        res = units.resolve(r["Phường Xã"], level="commune", province=r["Tỉnh Thành Phố"], as_of=BEFORE)
+        res = units.resolve(
+            r["Phường Xã"], level="commune", province=r["Tỉnh Thành Phố"], as_of=BEFORE
+        )
         if res.status == "ok":
             ok = res.code == r["Mã PX"]
             counts["correct" if ok else "wrong"] += 1
@@ -118,7 +151,9 @@ def test_gso_commune_list_of_january_2025(realdata: Path) -> None:
         if not ok and res.status != "ambiguous":
             misses.append((r["Tỉnh Thành Phố"], r["Phường Xã"], r["Mã PX"], res.status, res.code))
     accuracy = counts["correct"] / len(rows)
-    print(f"\nGSO 2025-01 communes: {len(rows)} rows {counts}; accuracy {accuracy:.2%}; misses: {misses[:40]}")
+    print(
+        f"\nGSO 2025-01 communes: {len(rows)} rows {counts}; accuracy {accuracy:.2%}; misses: {misses[:40]}"
+    )
     assert counts["wrong"] == 0, misses[:20]
     assert accuracy >= 0.95  # measured 95.96%; the rest are same-name communes of one province
 
@@ -128,7 +163,9 @@ def test_conversion_table_new_communes(realdata: Path) -> None:
     path = realdata / "vn/gso_dvhc_csv/BangChuyendoi_DVHC_moi_cu_khong_merge_2025-07.csv"
     with open(path, encoding="utf-8") as f:
         lines = list(csv.reader(f))[2:]
-    pairs = {(re.sub(r"\s*\(\d+\)$", "", r[0]), r[1], r[2]) for r in lines if len(r) > 2 and r[2].strip()}
+    pairs = {
+        (re.sub(r"\s*\(\d+\)$", "", r[0]), r[1], r[2]) for r in lines if len(r) > 2 and r[2].strip()
+    }
     wrong = []
     for province, name, code in sorted(pairs):
         res = units.resolve(name, level="commune", province=province)

@@ -9,32 +9,62 @@ import pytest
 
 from kho import units
 from kho.errors import InvalidInput
-from kho.units.resolver import Resolver
 from kho.units.registry import default_registry
+from kho.units.resolver import Resolver
 
 
-@pytest.mark.parametrize(("written", "old_code", "new_code", "new_name"), [
-    ("Thừa Thiên Huế", "46", "46", "Thành phố Huế"),
-    ("Hậu Giang", "93", "92", "Thành phố Cần Thơ"),
-    ("Bình Dương", "74", "79", "Thành phố Hồ Chí Minh"),
-])
-def test_done_when_old_province_names_get_new_codes(written: str, old_code: str, new_code: str,
-                                                    new_name: str) -> None:
+@pytest.mark.parametrize(
+    ("written", "old_code", "new_code", "new_name"),
+    [
+        ("Thừa Thiên Huế", "46", "46", "Thành phố Huế"),
+        ("Hậu Giang", "93", "92", "Thành phố Cần Thơ"),
+        ("Bình Dương", "74", "79", "Thành phố Hồ Chí Minh"),
+    ],
+)
+def test_done_when_old_province_names_get_new_codes(
+    written: str, old_code: str, new_code: str, new_name: str
+) -> None:
     res = units.resolve(written)
     assert res.status == "ok"
     assert (res.code, res.version) == (old_code, "2025-01")
     assert (res.successor_code, res.successor_name) == (new_code, new_name)
 
 
-@pytest.mark.parametrize(("written", "new_code"), [
-    ("TP.HCM", "79"), ("TPHCM", "79"), ("TP HCM", "79"), ("HCM", "79"), ("Sài Gòn", "79"),
-    ("Ho Chi Minh city", "79"), ("Thành phố Hồ Chí Minh", "79"), ("HN", "01"), ("Hanoi", "01"),
-    ("TP. Hà Nội", "01"), ("TT-Huế", "46"), ("TTH", "46"), ("Thua Thien-Hue", "46"),
-    ("BR-VT", "79"), ("Bà Rịa - Vũng Tàu", "79"), ("Ba Ria Vung Tau", "79"), ("Đăk Lăk", "66"),
-    ("Đắk Lắk", "66"), ("Dak Lak", "66"), ("Daklak", "66"), ("Bắc Cạn", "19"), ("Bac Kan", "19"),
-    ("TỈNH THANH HOÁ", "38"), ("Tỉnh Hoà Bình", "25"), ("Hòa Bình", "25"), ("Kontum", "51"),
-    ("Danang", "48"), ("  tỉnh   hà giang ", "08"), ("Tỉnh Quang Bình", "44"), ("Can Tho city", "92"),
-])
+@pytest.mark.parametrize(
+    ("written", "new_code"),
+    [
+        ("TP.HCM", "79"),
+        ("TPHCM", "79"),
+        ("TP HCM", "79"),
+        ("HCM", "79"),
+        ("Sài Gòn", "79"),
+        ("Ho Chi Minh city", "79"),
+        ("Thành phố Hồ Chí Minh", "79"),
+        ("HN", "01"),
+        ("Hanoi", "01"),
+        ("TP. Hà Nội", "01"),
+        ("TT-Huế", "46"),
+        ("TTH", "46"),
+        ("Thua Thien-Hue", "46"),
+        ("BR-VT", "79"),
+        ("Bà Rịa - Vũng Tàu", "79"),
+        ("Ba Ria Vung Tau", "79"),
+        ("Đăk Lăk", "66"),
+        ("Đắk Lắk", "66"),
+        ("Dak Lak", "66"),
+        ("Daklak", "66"),
+        ("Bắc Cạn", "19"),
+        ("Bac Kan", "19"),
+        ("TỈNH THANH HOÁ", "38"),
+        ("Tỉnh Hoà Bình", "25"),
+        ("Hòa Bình", "25"),
+        ("Kontum", "51"),
+        ("Danang", "48"),
+        ("  tỉnh   hà giang ", "08"),
+        ("Tỉnh Quang Bình", "44"),
+        ("Can Tho city", "92"),
+    ],
+)
 def test_spellings_and_abbreviations_of_provinces(written: str, new_code: str) -> None:
     res = units.resolve(written, level="province")
     assert res.status == "ok", res
@@ -51,8 +81,12 @@ def test_nfd_input_resolves_like_nfc() -> None:
 
 def test_old_and_new_tone_placement_match_the_same_commune() -> None:
     # The registry spells it "Phường Xuân Hoà" (old placement); people write both.
-    a = units.resolve("Phường Xuân Hoà", level="commune", province="Vĩnh Phúc", as_of=date(2024, 1, 1))
-    b = units.resolve("Phường Xuân Hòa", level="commune", province="Vĩnh Phúc", as_of=date(2024, 1, 1))
+    a = units.resolve(
+        "Phường Xuân Hoà", level="commune", province="Vĩnh Phúc", as_of=date(2024, 1, 1)
+    )
+    b = units.resolve(
+        "Phường Xuân Hòa", level="commune", province="Vĩnh Phúc", as_of=date(2024, 1, 1)
+    )
     assert a.code == b.code == "08746"
     assert b.note == ""  # an exact match up to tone placement, not a diacritics-blind guess
 
@@ -73,7 +107,9 @@ def test_province_narrows_an_ambiguous_commune() -> None:
 
 
 def test_partial_merge_returns_every_successor() -> None:
-    res = units.resolve("Phường Ngọc Hà", level="commune", province="Hà Nội", as_of=date(2024, 12, 31))
+    res = units.resolve(
+        "Phường Ngọc Hà", level="commune", province="Hà Nội", as_of=date(2024, 12, 31)
+    )
     assert res.status == "ok" and res.version == "2025-01"
     assert res.partial is True
     assert {u.name for u in res.successors} == {"Phường Ba Đình", "Phường Ngọc Hà"}
@@ -91,12 +127,17 @@ def test_as_of_picks_the_list_in_force() -> None:
 def test_prefix_words_that_are_also_name_words() -> None:
     # "Quan", "Tĩnh" and "Phương" start real names; they must not be eaten as Quận/Tỉnh/Phường.
     assert units.resolve("Huyện Quan Hóa", level="district").unit.name == "Huyện Quan Hóa"  # type: ignore[union-attr]
-    assert units.resolve("Phương Liệt", level="commune", province="Hà Nội").unit.name == "Phường Phương Liệt"  # type: ignore[union-attr]
+    assert (
+        units.resolve("Phương Liệt", level="commune", province="Hà Nội").unit.name
+        == "Phường Phương Liệt"
+    )  # type: ignore[union-attr]
 
 
 def test_quan_1_is_a_district_of_the_old_list() -> None:
     res = units.resolve("Q.1")
-    assert res.status == "ok" and res.unit and res.unit.level == "district" and res.unit.code == "760"
+    assert (
+        res.status == "ok" and res.unit and res.unit.level == "district" and res.unit.code == "760"
+    )
     assert res.successor_code == "79"
 
 
@@ -105,8 +146,21 @@ def test_a_code_resolves_in_the_list_in_force() -> None:
     assert units.resolve("15", level="province", as_of=date(2020, 1, 1)).unit.name == "Tỉnh Yên Bái"  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("junk", ["", "   ", None, "Atlantis", "Red River Delta", "WHOLE COUNTRY",
-                                  "'; DROP TABLE units; --", "x" * 10_000, "\u200b", "99999999"])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "",
+        "   ",
+        None,
+        "Atlantis",
+        "Red River Delta",
+        "WHOLE COUNTRY",
+        "'; DROP TABLE units; --",
+        "x" * 10_000,
+        "\u200b",
+        "99999999",
+    ],
+)
 def test_unknown_and_hostile_names_are_reported_not_guessed(junk: str | None) -> None:
     res = units.resolve(junk)
     assert res.status == "unknown"
@@ -146,4 +200,8 @@ def test_resolve_column_lines_up_and_resolves_each_distinct_value_once() -> None
 def test_public_resolve_column() -> None:
     out = units.resolve_column(["Thừa Thiên Huế", "Hậu Giang", "Bình Dương"])
     assert [r.successor_code for r in out] == ["46", "92", "79"]
-    assert [r.unit.name for r in out if r.unit] == ["Thành phố Huế", "Tỉnh Hậu Giang", "Tỉnh Bình Dương"]
+    assert [r.unit.name for r in out if r.unit] == [
+        "Thành phố Huế",
+        "Tỉnh Hậu Giang",
+        "Tỉnh Bình Dương",
+    ]

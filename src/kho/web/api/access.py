@@ -5,16 +5,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from kho.access import models as am
 from kho.access.actors import Actor
+from kho.errors import InvalidInput
 from kho.web.auth import TooManyAttempts, Unauthenticated, retry_headers, sign_in, sign_out
 from kho.web.deps import ActorDep, PlatformDep
 
-router = APIRouter(prefix="/api/v1")
+
+def _refuse_nul(request: Request) -> None:
+    """Query and path values with NUL characters are refused before any lookup (PostgreSQL cannot hold them)."""
+    values = [*request.query_params.values(), *(str(v) for v in request.path_params.values())]
+    if any("\x00" in v for v in values):
+        raise InvalidInput("Parameters must not contain NUL characters.")
+
+
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(_refuse_nul)])
 Code = Annotated[str, Field(pattern=am.CODE_PATTERN)]
 
 

@@ -35,8 +35,9 @@ _ERROR_FIELD = {"datastore_search_sql": "query", "datastore_search": "query"}
 
 def _default(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 \
-            else float(value)
+        if not value.is_finite():
+            return None
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, UUID | bytes):
@@ -65,7 +66,9 @@ async def _params(request: Request) -> Params:
     return params
 
 
-async def _run_action(name: str, request: Request, platform: PlatformDep, actor: ActorDep) -> Response:
+async def _run_action(
+    name: str, request: Request, platform: PlatformDep, actor: ActorDep
+) -> Response:
     from kho.web.ckan.actions import ACTIONS, Ctx
 
     base = str(request.base_url).rstrip("/")
@@ -91,8 +94,13 @@ async def _run_action(name: str, request: Request, platform: PlatformDep, actor:
 
 
 for _path in ("/api/3/action/{name}", "/api/action/{name}"):
-    router.add_api_route(_path, _run_action, methods=["GET", "POST"], include_in_schema=_path.startswith("/api/3"),
-                         summary="CKAN Action API (status_show, package_search, datastore_search, …)")
+    router.add_api_route(
+        _path,
+        _run_action,
+        methods=["GET", "POST"],
+        include_in_schema=_path.startswith("/api/3"),
+        summary="CKAN Action API (status_show, package_search, datastore_search, …)",
+    )
 
 
 @router.get("/api/3", summary="CKAN API version")
@@ -101,7 +109,9 @@ def api_version() -> dict[str, int]:
     return {"version": 3}
 
 
-@router.get("/datastore/dump/{resource_id}", summary="Whole table as CSV (UTF-8 with BOM) or JSON lines")
+@router.get(
+    "/datastore/dump/{resource_id}", summary="Whole table as CSV (UTF-8 with BOM) or JSON lines"
+)
 def dump(resource_id: str, platform: PlatformDep, actor: ActorDep, format: str = "csv") -> Response:
     """CKAN's datastore dump URL, which resources point to; the Query service checks access."""
     from kho.web.ckan.datastore import quote_ident
@@ -112,7 +122,9 @@ def dump(resource_id: str, platform: PlatformDep, actor: ActorDep, format: str =
     if format == "json":
         return StreamingResponse(_json_lines(table), media_type="application/x-ndjson")
     headers = {"Content-Disposition": f'attachment; filename="{resource_id}.csv"'}
-    return StreamingResponse(_csv_chunks(table), media_type="text/csv; charset=utf-8", headers=headers)
+    return StreamingResponse(
+        _csv_chunks(table), media_type="text/csv; charset=utf-8", headers=headers
+    )
 
 
 def _csv_chunks(table: Any) -> Any:
@@ -130,5 +142,6 @@ def _csv_chunks(table: Any) -> Any:
 
 def _json_lines(table: Any) -> Any:
     for batch in table.to_batches(max_chunksize=10_000):
-        yield "".join(json.dumps(r, ensure_ascii=False, default=_default) + "\n"
-                      for r in batch.to_pylist()).encode("utf-8")
+        yield "".join(
+            json.dumps(r, ensure_ascii=False, default=_default) + "\n" for r in batch.to_pylist()
+        ).encode("utf-8")

@@ -53,34 +53,52 @@ Action = Callable[[Ctx, Flat], Any]
 
 
 def status_show(ctx: Ctx, p: Flat) -> dict[str, Any]:
-    return {"site_title": "Kho — Kho dữ liệu dùng chung",
-            "site_description": "Shared data warehouse and open data portal", "site_url": ctx.base,
-            "error_emails_to": None, "locale_default": "vi", "extensions": ["datastore", "dcat"],
-            "ckan_version": "2.11.0", "kho_version": __version__}
+    return {
+        "site_title": "Kho — Kho dữ liệu dùng chung",
+        "site_description": "Shared data warehouse and open data portal",
+        "site_url": ctx.base,
+        "error_emails_to": None,
+        "locale_default": "vi",
+        "extensions": ["datastore", "dcat"],
+        "ckan_version": "2.11.0",
+        "kho_version": __version__,
+    }
 
 
 def package_list(ctx: Ctx, p: Flat) -> list[str]:
     names = sorted(d.slug for d in ctx.public())
     limit, offset = p.natural("limit", len(names)), p.natural("offset", 0)
-    return names[offset:offset + limit]
+    return names[offset : offset + limit]
 
 
 def package_search(ctx: Ctx, p: Flat) -> dict[str, Any]:
     """Search with fq, sort, paging and facets; private datasets only with include_private."""
     words, q_fields = search.split_q(p.text("q"))
     groups = search.parse_fq(" ".join(filter(None, [q_fields, p.text("fq"), *p.names("fq_list")])))
-    items = [d for d in ctx.public(words, include_private=p.boolean("include_private"))
-             if search.matches(d, groups)]
+    items = [
+        d
+        for d in ctx.public(words, include_private=p.boolean("include_private"))
+        if search.matches(d, groups)
+    ]
     sort = p.text("sort") or "score desc, metadata_modified desc"
     items = search.sort_items(items, sort)
     rows, start = p.natural("rows", 10, cap=ROWS_MAX), p.natural("start", 0)
     facet_fields = p.names("facet.field") if p.boolean("facet", True) else []
     site = ctx.site()
-    flat, rich = search.facets(items, facet_fields, site, limit=_facet_limit(p),
-                               mincount=p.natural("facet.mincount", 1))
-    page = [package_dict(site, ctx.platform.catalog.get(d.slug, actor=ctx.actor))
-            for d in items[start:start + rows]]
-    return {"count": len(items), "sort": sort, "facets": flat, "results": page, "search_facets": rich}
+    flat, rich = search.facets(
+        items, facet_fields, site, limit=_facet_limit(p), mincount=p.natural("facet.mincount", 1)
+    )
+    page = [
+        package_dict(site, ctx.platform.catalog.get(d.slug, actor=ctx.actor))
+        for d in items[start : start + rows]
+    ]
+    return {
+        "count": len(items),
+        "sort": sort,
+        "facets": flat,
+        "results": page,
+        "search_facets": rich,
+    }
 
 
 def _facet_limit(p: Flat) -> int:
@@ -111,22 +129,34 @@ def organization_list(ctx: Ctx, p: Flat) -> list[Any]:
 def organization_show(ctx: Ctx, p: Flat) -> dict[str, Any]:
     ident = _required(p, "id")
     site = ctx.site()
-    org = next((o for o in site.orgs.values()
-                if ident in (o.code, org_name(o.code), stable_id("organization", o.code))), None)
+    org = next(
+        (
+            o
+            for o in site.orgs.values()
+            if ident in (o.code, org_name(o.code), stable_id("organization", o.code))
+        ),
+        None,
+    )
     if org is None:
-        raise CkanNotFound(f"Not found: No organization {ident!r}. Call organization_list to see names.")
+        raise CkanNotFound(
+            f"Not found: No organization {ident!r}. Call organization_list to see names."
+        )
     datasets = [d for d in ctx.public() if d.org_code == org.code]
     out = organization_dict(site, org, package_count=len(datasets))
     out.update({"extras": [], "users": [], "groups": [], "tags": [], "num_followers": 0})
     if p.boolean("include_datasets"):
-        out["packages"] = [package_dict(site, ctx.platform.catalog.get(d.slug, actor=ctx.actor))
-                           for d in datasets[:1000]]
+        out["packages"] = [
+            package_dict(site, ctx.platform.catalog.get(d.slug, actor=ctx.actor))
+            for d in datasets[:1000]
+        ]
     return out
 
 
 def group_list(ctx: Ctx, p: Flat) -> list[Any]:
     counts = Counter(d.sector for d in ctx.public() if d.sector)
-    return _list_groups([group_dict(s, package_count=n) for s, n in counts.items()], p, key="groups")
+    return _list_groups(
+        [group_dict(s, package_count=n) for s, n in counts.items()], p, key="groups"
+    )
 
 
 def tag_list(ctx: Ctx, p: Flat) -> list[Any]:
@@ -138,9 +168,18 @@ def tag_list(ctx: Ctx, p: Flat) -> list[Any]:
 
 
 def license_list(ctx: Ctx, p: Flat) -> list[dict[str, Any]]:
-    return [{"id": k, "title": t, "url": u, "od_conformance": "approved" if o else "not reviewed",
-             "osd_conformance": "not reviewed", "status": "active", "is_okd_compliant": o}
-            for k, (t, u, o) in LICENCES.items()]
+    return [
+        {
+            "id": k,
+            "title": t,
+            "url": u,
+            "od_conformance": "approved" if o else "not reviewed",
+            "osd_conformance": "not reviewed",
+            "status": "active",
+            "is_okd_compliant": o,
+        }
+        for k, (t, u, o) in LICENCES.items()
+    ]
 
 
 def resource_view_list(ctx: Ctx, p: Flat) -> list[Any]:
@@ -171,16 +210,35 @@ def _list_groups(rows: list[dict[str, Any]], p: Flat, *, key: str) -> list[Any]:
     sort = (p.text("sort") or "title asc").split()
     field, reverse = sort[0], len(sort) > 1 and sort[1].lower() == "desc"
     if field not in ("title", "name", "package_count") or len(sort) > 2:
-        raise CkanValidation("sort", "Sort by title, name or package_count, optionally asc or desc.")
-    rows.sort(key=lambda r: r[field] if field == "package_count" else str(r[field]).lower(), reverse=reverse)
+        raise CkanValidation(
+            "sort", "Sort by title, name or package_count, optionally asc or desc."
+        )
+    rows.sort(
+        key=lambda r: r[field] if field == "package_count" else str(r[field]).lower(),
+        reverse=reverse,
+    )
     all_fields = p.boolean("all_fields")
     limit, offset = p.natural("limit", 25 if all_fields else 1000), p.natural("offset", 0)
-    rows = rows[offset:offset + limit]
+    rows = rows[offset : offset + limit]
     return rows if all_fields else [r["name"] for r in rows]
 
 
-ACTIONS: dict[str, Action] = {f.__name__: f for f in (
-    status_show, package_list, package_search, package_show, resource_show, organization_list,
-    organization_show, group_list, tag_list, license_list, resource_view_list, datastore_search,
-    datastore_search_sql)}
+ACTIONS: dict[str, Action] = {
+    f.__name__: f
+    for f in (
+        status_show,
+        package_list,
+        package_search,
+        package_show,
+        resource_show,
+        organization_list,
+        organization_show,
+        group_list,
+        tag_list,
+        license_list,
+        resource_view_list,
+        datastore_search,
+        datastore_search_sql,
+    )
+}
 __all__ = ["ACTIONS", "Ctx"]

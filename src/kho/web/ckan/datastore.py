@@ -15,8 +15,21 @@ from kho.web.ckan.envelope import CkanValidation, Flat
 from kho.web.ckan.packages import CKAN_TYPES, find_table
 
 ROWS_MAX = 32000  # CKAN's ckan.datastore.search.rows_max
-ECHOED = ("resource_id", "filters", "q", "fields", "sort", "limit", "offset", "include_total",
-          "records_format", "distinct", "plain", "language", "full_text")
+ECHOED = (
+    "resource_id",
+    "filters",
+    "q",
+    "fields",
+    "sort",
+    "limit",
+    "offset",
+    "include_total",
+    "records_format",
+    "distinct",
+    "plain",
+    "language",
+    "full_text",
+)
 
 
 def quote_ident(name: str) -> str:
@@ -33,7 +46,9 @@ def literal(value: Any) -> str:
         return repr(value)
     if isinstance(value, str):
         return "'" + value.replace("\x00", "").replace("'", "''") + "'"
-    raise CkanValidation("filters", f"Unsupported filter value {value!r}; use text, numbers or lists.")
+    raise CkanValidation(
+        "filters", f"Unsupported filter value {value!r}; use text, numbers or lists."
+    )
 
 
 def duck_to_ckan(duck_type: str) -> str:
@@ -61,8 +76,10 @@ class Search:
 
     def select(self) -> str:
         cols = ", ".join(quote_ident(c) for c in self.fields)
-        return f"SELECT {cols} FROM {quote_ident(self.resource_id)}{self._where()}{self.order}" \
-               f" LIMIT {self.limit} OFFSET {self.offset}"
+        return (
+            f"SELECT {cols} FROM {quote_ident(self.resource_id)}{self._where()}{self.order}"
+            f" LIMIT {self.limit} OFFSET {self.offset}"
+        )
 
     def count(self) -> str:
         return f"SELECT count(*) AS n FROM {quote_ident(self.resource_id)}{self._where()}"
@@ -78,21 +95,36 @@ def datastore_search(platform: Platform, actor: Actor, p: Flat, *, path: str) ->
         raise CkanValidation("resource_id", "Missing value")
     _, table = find_table(platform, rid, actor=actor)
     columns = {c.name: c for c in table.columns}
-    search = Search(resource_id=rid, fields=_fields(p, columns), where=[*_filters(p, columns), *_q(p, table)],
-                    order=_sort(p, columns), limit=p.natural("limit", 100, cap=ROWS_MAX),
-                    offset=p.natural("offset", 0))
+    search = Search(
+        resource_id=rid,
+        fields=_fields(p, columns),
+        where=[*_filters(p, columns), *_q(p, table)],
+        order=_sort(p, columns),
+        limit=p.natural("limit", 100, cap=ROWS_MAX),
+        offset=p.natural("offset", 0),
+    )
     if p.text("records_format", "objects") not in ("objects", "lists"):
         raise CkanValidation("records_format", "Kho answers records_format objects or lists.")
     records: list[Any] = []
     if search.limit:
         result = platform.query.sql(search.select(), actor=actor, max_rows=search.limit)
-        records = result.records() if p.text("records_format", "objects") == "objects" else \
-            [list(r) for r in result.rows]
+        records = (
+            result.records()
+            if p.text("records_format", "objects") == "objects"
+            else [list(r) for r in result.rows]
+        )
     out = {k: p.params[k] for k in ECHOED if k in p.params}
-    out.update({"resource_id": rid, "limit": search.limit, "offset": search.offset,
-                "records_format": p.text("records_format", "objects"),
-                "fields": [_field(columns[c]) for c in search.fields], "records": records,
-                "_links": _links(path, p.params, search.limit, search.offset)})
+    out.update(
+        {
+            "resource_id": rid,
+            "limit": search.limit,
+            "offset": search.offset,
+            "records_format": p.text("records_format", "objects"),
+            "fields": [_field(columns[c]) for c in search.fields],
+            "records": records,
+            "_links": _links(path, p.params, search.limit, search.offset),
+        }
+    )
     if p.boolean("include_total", True):
         total = platform.query.sql(search.count(), actor=actor, max_rows=1).rows[0][0]
         out.update({"include_total": True, "total": int(total), "total_was_estimated": False})
@@ -105,9 +137,14 @@ def datastore_search_sql(platform: Platform, actor: Actor, p: Flat) -> dict[str,
     if not sql.strip():
         raise CkanValidation("sql", "Missing value")
     result = platform.query.sql(sql, actor=actor)
-    out: dict[str, Any] = {"sql": sql, "fields": [{"id": c, "type": duck_to_ckan(t)}
-                                                 for c, t in zip(result.columns, result.types, strict=True)],
-                           "records": result.records()}
+    out: dict[str, Any] = {
+        "sql": sql,
+        "fields": [
+            {"id": c, "type": duck_to_ckan(t)}
+            for c, t in zip(result.columns, result.types, strict=True)
+        ],
+        "records": result.records(),
+    }
     if result.truncated:
         out["records_truncated"] = True
     return out
@@ -129,13 +166,15 @@ def _fields(p: Flat, columns: dict[str, m.ColumnInfo]) -> list[str]:
 def _require(param: str, names: list[str], columns: dict[str, m.ColumnInfo]) -> None:
     unknown = [n for n in names if n not in columns]
     if unknown:
-        raise CkanValidation(param, f"field {unknown[0]!r} not in the table; fields: {', '.join(columns)}.")
+        raise CkanValidation(
+            param, f"field {unknown[0]!r} not in the table; fields: {', '.join(columns)}."
+        )
 
 
 def _filters(p: Flat, columns: dict[str, m.ColumnInfo]) -> list[str]:
     filters = p.json("filters", {})
     if not isinstance(filters, dict):
-        raise CkanValidation("filters", "Must be a JSON object like {\"column\": \"value\"}.")
+        raise CkanValidation("filters", 'Must be a JSON object like {"column": "value"}.')
     _require("filters", list(filters), columns)
     clauses = []
     for name, value in filters.items():
@@ -167,18 +206,24 @@ def _q(p: Flat, table: m.TableInfo) -> list[str]:
         bad = [k for k in q if k not in known]
         if bad:
             raise CkanValidation("q", f"field {bad[0]!r} not in the table.")
-        return [f"contains({_folded(quote_ident(k))}, {literal(fold(str(v)))})" for k, v in q.items()]
+        return [
+            f"contains({_folded(quote_ident(k))}, {literal(fold(str(v)))})" for k, v in q.items()
+        ]
     clauses = []
     for word in fold(str(q)).split():
         if not text_cols:
             return ["FALSE"]
         pattern = literal(rf"\b{re.escape(word)}\b")
-        ors = " OR ".join(f"regexp_matches({_folded(quote_ident(c))}, {pattern})" for c in text_cols)
+        ors = " OR ".join(
+            f"regexp_matches({_folded(quote_ident(c))}, {pattern})" for c in text_cols
+        )
         clauses.append(f"({ors})")
     return clauses
 
 
-_SORT_PART = re.compile(r'^\s*(?:"(?P<q>(?:[^"]|"")+)"|(?P<n>[^\s,]+))(?:\s+(?P<d>asc|desc))?\s*$', re.I)
+_SORT_PART = re.compile(
+    r'^\s*(?:"(?P<q>(?:[^"]|"")+)"|(?P<n>[^\s,]+))(?:\s+(?P<d>asc|desc))?\s*$', re.I
+)
 
 
 def _sort(p: Flat, columns: dict[str, m.ColumnInfo]) -> str:
@@ -188,7 +233,9 @@ def _sort(p: Flat, columns: dict[str, m.ColumnInfo]) -> str:
     for part in parts:
         match = _SORT_PART.match(str(part))
         if match is None:
-            raise CkanValidation("sort", f"Cannot sort by {part!r}; write \"column\" or \"column desc\".")
+            raise CkanValidation(
+                "sort", f'Cannot sort by {part!r}; write "column" or "column desc".'
+            )
         name = match.group("q").replace('""', '"') if match.group("q") else match.group("n")
         _require("sort", [name], columns)
         out.append(f"{quote_ident(name)} {(match.group('d') or 'asc').upper()} NULLS LAST")
@@ -197,10 +244,15 @@ def _sort(p: Flat, columns: dict[str, m.ColumnInfo]) -> str:
 
 def _links(path: str, params: dict[str, Any], limit: int, offset: int) -> dict[str, str]:
     """CKAN 2.11's ``_links``, carrying every parameter so a plain GET of ``next`` gives the next page."""
-    base = {k: (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
-            for k, v in params.items() if k != "offset"}
-    links = {"start": f"{path}?{urlencode(base)}",
-             "next": f"{path}?{urlencode({**base, 'offset': offset + limit})}"}
+    base = {
+        k: (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+        for k, v in params.items()
+        if k != "offset"
+    }
+    links = {
+        "start": f"{path}?{urlencode(base)}",
+        "next": f"{path}?{urlencode({**base, 'offset': offset + limit})}",
+    }
     if offset - limit > 0:
         links["prev"] = f"{path}?{urlencode({**base, 'offset': offset - limit})}"
     return links

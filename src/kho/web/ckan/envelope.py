@@ -168,6 +168,9 @@ def decode_json_body(body: bytes) -> Params:
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest(f"JSON Error: {exc}") from None
     if not isinstance(data, dict):
-        raise BadRequest("JSON Error: Request data JSON decoded to " + type(data).__name__
-                         + " but it needs to be a dictionary.")
+        raise BadRequest(
+            "JSON Error: Request data JSON decoded to "
+            + type(data).__name__
+            + " but it needs to be a dictionary."
+        )
     return data

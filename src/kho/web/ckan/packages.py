@@ -15,20 +15,48 @@ from kho.platform import Platform
 # Stable CKAN ids: uuid5(KHO_NAMESPACE, "<kind>:<kho key>"), e.g. "dataset:ho_so_mot_cua".
 KHO_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/kho-data/kho#ckan")
 LICENCES: dict[str, tuple[str, str, bool]] = {
-    "CC-BY-4.0": ("Creative Commons Attribution 4.0", "https://creativecommons.org/licenses/by/4.0/", True),
-    "CC-BY-SA-4.0": ("Creative Commons Attribution Share-Alike 4.0",
-                     "https://creativecommons.org/licenses/by-sa/4.0/", True),
-    "CC0-1.0": ("Creative Commons CCZero", "https://creativecommons.org/publicdomain/zero/1.0/", True),
-    "ODbL-1.0": ("Open Data Commons Open Database License (ODbL)",
-                 "https://opendatacommons.org/licenses/odbl/1-0/", True),
-    "ODC-BY-1.0": ("Open Data Commons Attribution License", "https://opendatacommons.org/licenses/by/1-0/",
-                   True),
+    "CC-BY-4.0": (
+        "Creative Commons Attribution 4.0",
+        "https://creativecommons.org/licenses/by/4.0/",
+        True,
+    ),
+    "CC-BY-SA-4.0": (
+        "Creative Commons Attribution Share-Alike 4.0",
+        "https://creativecommons.org/licenses/by-sa/4.0/",
+        True,
+    ),
+    "CC0-1.0": (
+        "Creative Commons CCZero",
+        "https://creativecommons.org/publicdomain/zero/1.0/",
+        True,
+    ),
+    "ODbL-1.0": (
+        "Open Data Commons Open Database License (ODbL)",
+        "https://opendatacommons.org/licenses/odbl/1-0/",
+        True,
+    ),
+    "ODC-BY-1.0": (
+        "Open Data Commons Attribution License",
+        "https://opendatacommons.org/licenses/by/1-0/",
+        True,
+    ),
 }
-MIMETYPES = {"CSV": "text/csv", "JSON": "application/json", "XLSX":
-             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             "XLS": "application/vnd.ms-excel", "PARQUET": "application/vnd.apache.parquet"}
-CKAN_TYPES = {"text": "text", "integer": "int", "decimal": "numeric", "float": "numeric",
-              "date": "date", "timestamp": "timestamp", "boolean": "bool"}
+MIMETYPES = {
+    "CSV": "text/csv",
+    "JSON": "application/json",
+    "XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "XLS": "application/vnd.ms-excel",
+    "PARQUET": "application/vnd.apache.parquet",
+}
+CKAN_TYPES = {
+    "text": "text",
+    "integer": "int",
+    "decimal": "numeric",
+    "float": "numeric",
+    "date": "date",
+    "timestamp": "timestamp",
+    "boolean": "bool",
+}
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -60,8 +88,11 @@ def iso(value: datetime | None) -> str | None:
 
 def modified(d: m.DatasetSummary) -> datetime:
     """A dataset changes when its metadata is edited or new data is loaded."""
-    stamps = [s.replace(tzinfo=None) if s.tzinfo is None else s.astimezone(UTC).replace(tzinfo=None)
-              for s in (d.updated_at, d.last_loaded_at) if s is not None]
+    stamps = [
+        s.replace(tzinfo=None) if s.tzinfo is None else s.astimezone(UTC).replace(tzinfo=None)
+        for s in (d.updated_at, d.last_loaded_at)
+        if s is not None
+    ]
     return max(stamps)
 
 
@@ -74,7 +105,9 @@ class Site:
 
     @classmethod
     def load(cls, platform: Platform, base: str) -> Site:
-        return cls(base=base.rstrip("/"), orgs={o.code: o for o in platform.catalog.list_organisations()})
+        return cls(
+            base=base.rstrip("/"), orgs={o.code: o for o in platform.catalog.list_organisations()}
+        )
 
     def org(self, code: str) -> m.Organisation:
         return self.orgs.get(code) or m.Organisation(code=code, name_vi=code)
@@ -87,12 +120,23 @@ class Site:
         return f"{self.base}/datasets/{slug}"
 
 
-def organization_dict(site: Site, org: m.Organisation, *, package_count: int | None = None) -> dict[str, Any]:
+def organization_dict(
+    site: Site, org: m.Organisation, *, package_count: int | None = None
+) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "id": stable_id("organization", org.code), "name": org_name(org.code), "title": org.name_vi,
-        "display_name": org.name_vi, "description": org.name_en or "", "image_url": "",
-        "image_display_url": "", "created": None, "type": "organization", "state": "active",
-        "approval_status": "approved", "is_organization": True, "kho_code": org.code,
+        "id": stable_id("organization", org.code),
+        "name": org_name(org.code),
+        "title": org.name_vi,
+        "display_name": org.name_vi,
+        "description": org.name_en or "",
+        "image_url": "",
+        "image_display_url": "",
+        "created": None,
+        "type": "organization",
+        "state": "active",
+        "approval_status": "approved",
+        "is_organization": True,
+        "kho_code": org.code,
         "parent_code": org.parent_code,
     }
     if package_count is not None:
@@ -102,9 +146,17 @@ def organization_dict(site: Site, org: m.Organisation, *, package_count: int | N
 
 def group_dict(sector: str, *, package_count: int | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "id": stable_id("group", group_name(sector)), "name": group_name(sector), "title": sector,
-        "display_name": sector, "description": "", "image_url": "", "image_display_url": "",
-        "created": None, "type": "group", "state": "active", "approval_status": "approved",
+        "id": stable_id("group", group_name(sector)),
+        "name": group_name(sector),
+        "title": sector,
+        "display_name": sector,
+        "description": "",
+        "image_url": "",
+        "image_display_url": "",
+        "created": None,
+        "type": "group",
+        "state": "active",
+        "approval_status": "approved",
         "is_organization": False,
     }
     if package_count is not None:
@@ -113,28 +165,56 @@ def group_dict(sector: str, *, package_count: int | None = None) -> dict[str, An
 
 
 def tag_dict(tag: str) -> dict[str, Any]:
-    return {"id": stable_id("tag", tag), "name": tag, "display_name": tag, "state": "active",
-            "vocabulary_id": None}
+    return {
+        "id": stable_id("tag", tag),
+        "name": tag,
+        "display_name": tag,
+        "state": "active",
+        "vocabulary_id": None,
+    }
 
 
 def licence_fields(licence: str | None) -> dict[str, Any]:
-    title, url, is_open = LICENCES.get(licence or "", (licence or "License not specified", "", False))
-    return {"license_id": licence or "notspecified", "license_title": title, "license_url": url,
-            "isopen": is_open}
+    title, url, is_open = LICENCES.get(
+        licence or "", (licence or "License not specified", "", False)
+    )
+    return {
+        "license_id": licence or "notspecified",
+        "license_title": title,
+        "license_url": url,
+        "isopen": is_open,
+    }
 
 
 def resource_dict(site: Site, ds: m.Dataset, table: m.TableInfo, position: int) -> dict[str, Any]:
-    fmt = (table.source_format or "csv").upper()
+    # ``url`` serves CSV whatever was uploaded, so ``format`` says CSV; the original is kept too.
+    fmt = "CSV"
     name = ds.title_vi if table.name == "main" else f"{ds.title_vi} — {table.name}"
     return {
-        "id": table.sql_name, "package_id": stable_id("dataset", ds.slug), "url": site.download_url(table.sql_name),
-        "name": name, "description": f"{table.row_count} dòng / rows; SQL: {table.sql_name}",
-        "format": fmt, "mimetype": MIMETYPES.get(fmt), "size": None, "hash": "",
-        "created": iso(ds.created_at), "last_modified": iso(ds.last_loaded_at),
-        "metadata_modified": iso(modified(ds)), "position": position, "url_type": "datastore",
-        "state": "active", "cache_url": None, "resource_type": None, "datastore_active": True,
-        "mimetype_inner": None, "cache_last_updated": None,
-        "kho_table": table.name, "row_count": table.row_count, "versions": table.versions,
+        "id": table.sql_name,
+        "package_id": stable_id("dataset", ds.slug),
+        "url": site.download_url(table.sql_name),
+        "name": name,
+        "description": f"{table.row_count} dòng / rows; SQL: {table.sql_name}",
+        "format": fmt,
+        "mimetype": MIMETYPES.get(fmt),
+        "size": None,
+        "hash": "",
+        "created": iso(ds.created_at),
+        "last_modified": iso(ds.last_loaded_at),
+        "metadata_modified": iso(modified(ds)),
+        "position": position,
+        "url_type": "datastore",
+        "state": "active",
+        "cache_url": None,
+        "resource_type": None,
+        "datastore_active": True,
+        "mimetype_inner": None,
+        "cache_last_updated": None,
+        "source_format": (table.source_format or "").upper() or None,
+        "kho_table": table.name,
+        "row_count": table.row_count,
+        "versions": table.versions,
     }
 
 
@@ -143,22 +223,42 @@ def package_dict(site: Site, ds: m.Dataset) -> dict[str, Any]:
     org = site.org(ds.org_code)
     contact = ds.contact or ""
     email = EMAIL.search(contact)
-    extras = {"title_en": ds.title_en, "notes_en": ds.description_en, "access_level": ds.access_level,
-              "update_frequency": ds.update_frequency, "source": ds.source, "freshness": ds.freshness}
+    extras = {
+        "title_en": ds.title_en,
+        "notes_en": ds.description_en,
+        "access_level": ds.access_level,
+        "update_frequency": ds.update_frequency,
+        "source": ds.source,
+        "freshness": ds.freshness,
+    }
     return {
-        "id": stable_id("dataset", ds.slug), "name": ds.slug, "title": ds.title_vi, "type": "dataset",
-        "state": "active", "private": ds.access_level != "public",
-        "owner_org": stable_id("organization", org.code), "organization": organization_dict(site, org),
-        "author": org.name_vi, "author_email": None, "maintainer": contact or None,
-        "maintainer_email": email.group(0) if email else None, **licence_fields(ds.licence),
-        "notes": ds.description_vi or "", "url": site.dataset_page(ds.slug), "version": None,
-        "metadata_created": iso(ds.created_at), "metadata_modified": iso(modified(ds)),
-        "creator_user_id": None, "num_resources": len(ds.tables), "num_tags": len(ds.keywords),
+        "id": stable_id("dataset", ds.slug),
+        "name": ds.slug,
+        "title": ds.title_vi,
+        "type": "dataset",
+        "state": "active",
+        "private": ds.access_level != "public",
+        "owner_org": stable_id("organization", org.code),
+        "organization": organization_dict(site, org),
+        "author": org.name_vi,
+        "author_email": None,
+        "maintainer": contact or None,
+        "maintainer_email": email.group(0) if email else None,
+        **licence_fields(ds.licence),
+        "notes": ds.description_vi or "",
+        "url": site.dataset_page(ds.slug),
+        "version": None,
+        "metadata_created": iso(ds.created_at),
+        "metadata_modified": iso(modified(ds)),
+        "creator_user_id": None,
+        "num_resources": len(ds.tables),
+        "num_tags": len(ds.keywords),
         "tags": [tag_dict(t) for t in ds.keywords],
         "groups": [group_dict(ds.sector)] if ds.sector else [],
         "extras": [{"key": k, "value": str(v)} for k, v in extras.items() if v is not None],
         "resources": [resource_dict(site, ds, t, i) for i, t in enumerate(ds.tables)],
-        "relationships_as_subject": [], "relationships_as_object": [],
+        "relationships_as_subject": [],
+        "relationships_as_object": [],
     }
 
 
@@ -174,7 +274,9 @@ def find_dataset(platform: Platform, ident: str, *, actor: Actor) -> m.Dataset:
     raise NotFound(f"No dataset {ident!r}.", hint="Call package_list to see dataset names.")
 
 
-def find_table(platform: Platform, resource_id: str, *, actor: Actor) -> tuple[m.Dataset, m.TableInfo]:
+def find_table(
+    platform: Platform, resource_id: str, *, actor: Actor
+) -> tuple[m.Dataset, m.TableInfo]:
     """The dataset and table behind a resource id (the table's SQL name, ``slug`` or ``slug__table``)."""
     from kho.errors import NotFound
 
@@ -186,8 +288,10 @@ def find_table(platform: Platform, resource_id: str, *, actor: Actor) -> tuple[m
             for table in ds.tables:
                 if table.sql_name == resource_id:
                     return ds, table
-    raise NotFound(f"No resource {resource_id!r}.",
-                   hint="Resource ids are table SQL names; see the resources of package_show.")
+    raise NotFound(
+        f"No resource {resource_id!r}.",
+        hint="Resource ids are table SQL names; see the resources of package_show.",
+    )
 
 
 def all_summaries(platform: Platform, *, actor: Actor, q: str = "") -> list[m.DatasetSummary]:

@@ -15,7 +15,8 @@ from kho.web.ckan.packages import LICENCES, Site, group_name, modified, org_name
 FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id")
 _CLAUSE = re.compile(
     r"""\s*(?:(?P<op>AND|OR|&&|\|\|)(?=\s)|(?P<sign>[+-]?)(?P<field>[A-Za-z_][\w.]*):"""
-    r"""(?P<value>"(?:[^"\\]|\\.)*"|\((?:[^()"]|"(?:[^"\\]|\\.)*")*\)|[^\s()]+))""")
+    r"""(?P<value>"(?:[^"\\]|\\.)*"|\((?:[^()"]|"(?:[^"\\]|\\.)*")*\)|[^\s()]+))"""
+)
 _INNER = re.compile(r'"((?:[^"\\]|\\.)*)"|([^\s()]+)')
 
 
@@ -37,13 +38,18 @@ def field_values(d: m.DatasetSummary, field: str) -> set[str]:
         "tags": lambda: [fold(t) for t in d.keywords],
         "res_format": lambda: [f.upper() for f in d.formats],
         "license_id": lambda: [d.licence] if d.licence else [],
-        "name": lambda: [d.slug], "id": lambda: [stable_id("dataset", d.slug)],
+        "name": lambda: [d.slug],
+        "id": lambda: [stable_id("dataset", d.slug)],
         "capacity": lambda: ["public" if d.access_level == "public" else "private"],
-        "state": lambda: ["active"], "dataset_type": lambda: ["dataset"], "type": lambda: ["dataset"],
+        "state": lambda: ["active"],
+        "dataset_type": lambda: ["dataset"],
+        "type": lambda: ["dataset"],
     }
     if field not in values:
-        raise CkanSearchQueryError(f"Search Query is invalid: unknown field {field!r} in fq; "
-                                   f"use one of {', '.join(sorted(values))}.")
+        raise CkanSearchQueryError(
+            f"Search Query is invalid: unknown field {field!r} in fq; "
+            f"use one of {', '.join(sorted(values))}."
+        )
     return {v.lower() for v in values[field]()}
 
 
@@ -56,13 +62,17 @@ def parse_fq(fq: str) -> list[list[Clause]]:
     while pos < len(text):
         match = _CLAUSE.match(text, pos)
         if match is None or match.end() == pos:
-            raise CkanSearchQueryError(f"Search Query is invalid: cannot read fq near {text[pos:pos + 40]!r}; "
-                                       'write field:value, field:"two words" or field:(a OR b).')
+            raise CkanSearchQueryError(
+                f"Search Query is invalid: cannot read fq near {text[pos : pos + 40]!r}; "
+                'write field:value, field:"two words" or field:(a OR b).'
+            )
         pos = match.end()
         if match.group("op"):
             pending_or = match.group("op") in ("OR", "||")
             continue
-        clause = Clause(match.group("field"), _values(match.group("value")), match.group("sign") == "-")
+        clause = Clause(
+            match.group("field"), _values(match.group("value")), match.group("sign") == "-"
+        )
         if pending_or and groups:
             groups[-1].append(clause)
         else:
@@ -73,7 +83,9 @@ def parse_fq(fq: str) -> list[list[Clause]]:
 
 def _values(raw: str) -> tuple[str, ...]:
     if raw.startswith("("):
-        found = [q if q else w for q, w in _INNER.findall(raw[1:-1]) if (q or w) not in ("OR", "AND")]
+        found = [
+            q if q else w for q, w in _INNER.findall(raw[1:-1]) if (q or w) not in ("OR", "AND")
+        ]
         return tuple(_unescape(v) for v in found)
     if raw.startswith('"'):
         return (_unescape(raw[1:-1]),)
@@ -113,8 +125,10 @@ def sort_items(items: list[m.DatasetSummary], sort: str) -> list[m.DatasetSummar
 
     rank = {d.slug: i for i, d in enumerate(items)}
     keys: dict[str, Callable[[m.DatasetSummary], Any]] = {
-        "score": lambda d: -rank[d.slug], "metadata_modified": modified,
-        "title_string": lambda d: fold(d.title_vi), "title": lambda d: fold(d.title_vi),
+        "score": lambda d: -rank[d.slug],
+        "metadata_modified": modified,
+        "title_string": lambda d: fold(d.title_vi),
+        "title": lambda d: fold(d.title_vi),
         "name": lambda d: d.slug,
     }
     out = list(items)
@@ -122,14 +136,17 @@ def sort_items(items: list[m.DatasetSummary], sort: str) -> list[m.DatasetSummar
     for part in reversed(parts):
         field, direction = part[0], (part[1].lower() if len(part) > 1 else "asc")
         if field not in keys or direction not in ("asc", "desc") or len(part) > 2:
-            raise CkanSearchQueryError(f"Search Query is invalid: cannot sort by {' '.join(part)!r}; "
-                                       f"use {', '.join(keys)} with asc or desc.")
+            raise CkanSearchQueryError(
+                f"Search Query is invalid: cannot sort by {' '.join(part)!r}; "
+                f"use {', '.join(keys)} with asc or desc."
+            )
         out.sort(key=keys[field], reverse=direction == "desc")
     return out
 
 
-def facets(items: list[m.DatasetSummary], fields: list[str], site: Site, *, limit: int,
-           mincount: int) -> tuple[dict[str, dict[str, int]], dict[str, Any]]:
+def facets(
+    items: list[m.DatasetSummary], fields: list[str], site: Site, *, limit: int, mincount: int
+) -> tuple[dict[str, dict[str, int]], dict[str, Any]]:
     """CKAN's ``facets`` and ``search_facets`` (items by count, then listed by display_name reversed)."""
     flat: dict[str, dict[str, int]] = {}
     rich: dict[str, Any] = {}
@@ -137,12 +154,18 @@ def facets(items: list[m.DatasetSummary], fields: list[str], site: Site, *, limi
         counts: Counter[str] = Counter()
         for d in items:
             counts.update(_facet_names(d, field))
-        top = [(n, c) for n, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if c >= mincount]
+        top = [
+            (n, c)
+            for n, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            if c >= mincount
+        ]
         if limit >= 0:
             top = top[:limit]
         flat[field] = dict(top)
-        entries = [{"name": n, "display_name": _display(field, n, items, site), "count": c} for n, c in top]
-        entries.sort(key=lambda e: e["display_name"], reverse=True)
+        entries: list[dict[str, Any]] = [
+            {"name": n, "display_name": _display(field, n, items, site), "count": c} for n, c in top
+        ]
+        entries.sort(key=lambda e: str(e["display_name"]), reverse=True)
         rich[field] = {"title": field, "items": entries}
     return flat, rich
 
@@ -151,7 +174,8 @@ def _facet_names(d: m.DatasetSummary, field: str) -> list[str]:
     names: dict[str, Callable[[], list[str]]] = {
         "organization": lambda: [org_name(d.org_code)],
         "groups": lambda: [group_name(d.sector)] if d.sector else [],
-        "tags": lambda: list(d.keywords), "res_format": lambda: [f.upper() for f in d.formats],
+        "tags": lambda: list(d.keywords),
+        "res_format": lambda: [f.upper() for f in d.formats],
         "license_id": lambda: [d.licence] if d.licence else [],
     }
     return names[field]() if field in names else []
