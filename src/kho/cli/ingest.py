@@ -51,6 +51,13 @@ def ingest(
             help="Line (CSV) or row (Excel) of the header, 1-based, when detection guesses wrong."
         ),
     ] = None,
+    unit_column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unit-column",
+            help="Column of administrative unit names: adds code columns for the unit as written and its successor today (repeat).",
+        ),
+    ] = None,
     access: Annotated[
         str | None,
         typer.Option(help="Access level of a new dataset: public | internal | restricted."),
@@ -88,6 +95,7 @@ def ingest(
             table=table,
             access_level=access,
             header_row=header_row,
+            unit_columns=unit_column or (),
             progress=lambda _phase, done, _total: bar.update(task, rows=done),
         )
     if json_out:

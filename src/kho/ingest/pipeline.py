@@ -9,8 +9,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import polars as pl
     import pyarrow as pa
+
+    from kho.ingest.unitcols import UnitColumn
 
     from kho.ingest.coltypes import ColumnType
 
@@ -98,7 +102,11 @@ def _keep(known: ColumnType, inferred: ColumnType) -> ColumnType:
 
 
 def cast_batch(
-    raw: pl.DataFrame, clean: pl.DataFrame, plans: list[ColumnPlan], schema: pa.Schema
+    raw: pl.DataFrame,
+    clean: pl.DataFrame,
+    plans: list[ColumnPlan],
+    schema: pa.Schema,
+    unit_columns: Sequence[UnitColumn] = (),
 ) -> BatchResult:
     """Cast every column; a row with any bad cell (or a reader problem) goes to rejects whole."""
     import polars as pl
@@ -125,6 +133,8 @@ def cast_batch(
             source = clean[p.source]
             _add_examples(p, source.filter(good_mask) if source.dtype == pl.String else good_vals)
     frame = pl.DataFrame({p.name: typed[p.name].filter(good_mask) for p in plans})
+    for unit in unit_columns:
+        frame = frame.hstack(unit.derive(frame[unit.name]))
     return BatchResult(table=_to_arrow(frame, schema), rejects=rejects, rows_read=raw.height)
 
 
@@ -221,10 +231,11 @@ def count_reasons(rejects: pl.DataFrame, into: Counter[str]) -> None:
         into[reason_kind(str(reason))] += int(n)
 
 
-def arrow_schema(plans: list[ColumnPlan]) -> pa.Schema:
+def arrow_schema(plans: list[ColumnPlan], unit_columns: Sequence[UnitColumn] = ()) -> pa.Schema:
     import pyarrow as pa
 
-    return pa.schema([pa.field(p.name, p.ctype.arrow_type()) for p in plans if p.ctype])
+    fields = [pa.field(p.name, p.ctype.arrow_type()) for p in plans if p.ctype]
+    return pa.schema(fields + [f for u in unit_columns for f in u.fields()])
 
 
 def type_detail(ctype: ColumnType) -> dict[str, Any]:

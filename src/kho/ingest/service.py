@@ -76,6 +76,7 @@ class Ingest:
         source_name: str | None = None,
         access_level: str | None = None,
         header_row: int | None = None,
+        unit_columns: Sequence[str] = (),
         progress: Progress | None = None,
     ) -> LoadReport:
         """Load ``path`` into the dataset's table; a failure leaves the table exactly as it was."""
@@ -109,6 +110,7 @@ class Ingest:
                 key=key,
                 source_name=source_name or path.name,
                 progress=progress,
+                unit_columns=unit_columns,
             )
         except KhoError as exc:
             self._fail_load(load_id, str(exc))
@@ -200,7 +202,10 @@ class Ingest:
         key: Sequence[str],
         source_name: str,
         progress: Progress | None,
+        unit_columns: Sequence[str] = (),
     ) -> LoadReport:
+        from kho.ingest.unitcols import UnitColumn
+
         info = source.info
         plans = self._plans(info.headers)
         fixed = self._existing_types(res) if mode in ("append", "upsert") else {}
@@ -215,14 +220,19 @@ class Ingest:
             plans = self._plans(info.headers, legacy=legacy)
         clean_first = pl_.clean_frame(first, plans, legacy)
         pl_.infer_plans(clean_first, plans, fixed)
-        schema = pl_.arrow_schema(plans)
         key_names = self._key_names(key, plans)
+        by_name = {p.name: p for p in plans}
+        units = [
+            UnitColumn(name=n, header=by_name[n].header)
+            for n in self._key_names(unit_columns, plans, what="Unit column")
+        ]
+        schema = pl_.arrow_schema(plans, units)
         stats = _Stats(size=info.size_bytes)
         all_rejects: list[pl.DataFrame] = []
 
         def typed_batches() -> Iterator[Any]:
             for raw, clean in _with_clean(first, clean_first, batches, plans, legacy):
-                result = pl_.cast_batch(raw, clean, plans, schema)
+                result = pl_.cast_batch(raw, clean, plans, schema, units)
                 stats.read += result.rows_read
                 stats.loaded += result.table.num_rows
                 if result.rejects.height:
@@ -256,6 +266,7 @@ class Ingest:
             written,
             key_names,
             rows_rejected=int(rejects["line"].n_unique()) if rejects.height else 0,
+            units=units,
         )
 
     def _plans(self, headers: Sequence[str], *, legacy: str | None = None) -> list[pl_.ColumnPlan]:
@@ -278,7 +289,9 @@ class Ingest:
             for (i, h), s in zip(keep, slugs, strict=True)
         ]
 
-    def _key_names(self, key: Sequence[str], plans: list[pl_.ColumnPlan]) -> list[str]:
+    def _key_names(
+        self, key: Sequence[str], plans: list[pl_.ColumnPlan], *, what: str = "Key column"
+    ) -> list[str]:
         from kho.ingest.vn.slugs import slugify
         from kho.ingest.vn.text import nfc
 
@@ -294,7 +307,7 @@ class Ingest:
             )
             if match is None:
                 raise InvalidInput(
-                    f"Key column {k!r} is not in the file; columns: "
+                    f"{what} {k!r} is not in the file; columns: "
                     + ", ".join(p.header for p in plans)
                     + "."
                 )
@@ -439,9 +452,10 @@ class Ingest:
         key_names: list[str],
         *,
         rows_rejected: int,
+        units: Sequence[Any] = (),
     ) -> LoadReport:
         info = source.info
-        warnings = list(info.warnings)
+        warnings = list(info.warnings) + [w for u in units for w in u.warnings()]
         if legacy:
             warnings.append(
                 f"text was in the legacy {legacy.upper()} font encoding and was converted to Unicode"
@@ -496,7 +510,8 @@ class Ingest:
                     warnings=list(p.ctype.warnings) if p.ctype else [],
                 )
                 for p in plans
-            ],
+            ]
+            + [_unit_report(u, suffix) for u in units for suffix in _UNIT_LABELS],
             reject_reasons=dict(stats.reasons.most_common(50)),
             warnings=warnings,
             schema_changes=list(getattr(written, "schema_changes", [])),
@@ -518,6 +533,24 @@ class Ingest:
                     hint=f"Run `kho datasets history {dataset}`.",
                 )
             return row
+
+
+_UNIT_LABELS = {
+    "ma": "mã đơn vị hành chính (như đã viết)",
+    "phien_ban": "phiên bản danh mục của mã",
+    "ma_moi": "mã đơn vị hiện nay (sau sắp xếp 2025)",
+    "ten_moi": "tên đơn vị hiện nay",
+    "trang_thai": "kết quả đối chiếu (ok / ambiguous / unknown)",
+}
+
+
+def _unit_report(unit: Any, suffix: str) -> ColumnReport:
+    return ColumnReport(
+        header=f"{unit.header} — {_UNIT_LABELS[suffix]}",
+        name=f"{unit.name}_{suffix}",
+        type="text",
+        reason=f"derived from {unit.header!r} by the administrative-unit resolver",
+    )
 
 
 class _Stats:
