@@ -17,7 +17,9 @@ class Actor:
     org_codes: frozenset[str] = field(default_factory=frozenset)
     is_platform_admin: bool = False
     user_id: int | None = None
-    roles: dict[str, str] = field(default_factory=dict, hash=False)  # org code -> admin|editor|viewer
+    roles: dict[str, str] = field(
+        default_factory=dict, hash=False
+    )  # org code -> admin|editor|viewer
     token_scopes: frozenset[str] = field(default_factory=frozenset)
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 from collections.abc import Callable
@@ -23,11 +24,23 @@ PG_LOCK_KEY = 0x6B686F_01  # serialises appends on PostgreSQL so the chain never
 
 def canonical(entry: db.AuditEntry) -> str:
     """The entry's content as canonical JSON: sorted keys, UTC times to the microsecond."""
-    return json.dumps({
-        "id": entry.id, "at": _utc_text(entry.at), "actor": entry.actor, "actor_kind": entry.actor_kind,
-        "action": entry.action, "resource": entry.resource, "dataset": entry.dataset_slug,
-        "details": entry.details or {}, "rows": entry.rows,
-    }, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return json.dumps(
+        {
+            "id": entry.id,
+            "at": _utc_text(entry.at),
+            "actor": entry.actor,
+            "actor_kind": entry.actor_kind,
+            "action": entry.action,
+            "resource": entry.resource,
+            "dataset": entry.dataset_slug,
+            "details": entry.details or {},
+            "rows": entry.rows,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
 
 
 def entry_hash(prev_hash: str, entry: db.AuditEntry) -> str:
@@ -40,20 +53,39 @@ def _utc_text(at: datetime) -> str:
     return at.isoformat(timespec="microseconds")
 
 
-def append(s: Session, actor: Actor, *, action: str, resource: str, dataset: str | None = None,
-           details: dict[str, Any] | None = None, rows: int | None = None) -> None:
+def append(
+    s: Session,
+    actor: Actor,
+    *,
+    action: str,
+    resource: str,
+    dataset: str | None = None,
+    details: dict[str, Any] | None = None,
+    rows: int | None = None,
+) -> None:
     """Add one entry inside the caller's transaction, so a change and its record commit together."""
     if s.get_bind().dialect.name == "postgresql":
         s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
-    entry = db.AuditEntry(at=_clock.now(), actor=_text(actor.name, 200), actor_kind=actor.kind,
-                          action=_text(action, 60), resource=_text(resource, 500),
-                          dataset_slug=_text(dataset, 63) if dataset else None,
-                          details=json.loads(json.dumps(details or {}, default=str)), rows=rows,
-                          prev_hash="", hash="")
+    entry = db.AuditEntry(
+        at=_clock.now(),
+        actor=_text(actor.name, 200),
+        actor_kind=actor.kind,
+        action=_text(action, 60),
+        resource=_text(resource, 500),
+        dataset_slug=_text(dataset, 63) if dataset else None,
+        details=json.loads(json.dumps(details or {}, default=str)),
+        rows=rows,
+        prev_hash="",
+        hash="",
+    )
     s.add(entry)
     s.flush()  # on SQLite the insert takes the write lock first, so the row read next is final
-    prev = s.scalar(select(db.AuditEntry.hash).where(db.AuditEntry.id < entry.id)
-                    .order_by(db.AuditEntry.id.desc()).limit(1))
+    prev = s.scalar(
+        select(db.AuditEntry.hash)
+        .where(db.AuditEntry.id < entry.id)
+        .order_by(db.AuditEntry.id.desc())
+        .limit(1)
+    )
     entry.prev_hash = prev or GENESIS
     entry.hash = entry_hash(entry.prev_hash, entry)
     s.flush()
@@ -65,14 +97,39 @@ class AuditLog:
     def __init__(self, sessions: Callable[[], Session]):
         self._sessions = sessions
 
-    def record(self, actor: Actor, *, action: str, resource: str, details: dict[str, Any] | None = None,
-               rows: int | None = None, dataset: str | None = None) -> None:
+    def record(
+        self,
+        actor: Actor,
+        *,
+        action: str,
+        resource: str,
+        details: dict[str, Any] | None = None,
+        rows: int | None = None,
+        dataset: str | None = None,
+    ) -> None:
         with self._sessions() as s, s.begin():
-            append(s, actor, action=action, resource=resource, dataset=dataset, details=details, rows=rows)
+            append(
+                s,
+                actor,
+                action=action,
+                resource=resource,
+                dataset=dataset,
+                details=details,
+                rows=rows,
+            )
 
-    def list(self, actor: Actor, *, who: str | None = None, dataset: str | None = None,
-             action: str | None = None, since: datetime | None = None, until: datetime | None = None,
-             limit: int = 100, offset: int = 0) -> list[AuditEntryPublic]:
+    def list(
+        self,
+        actor: Actor,
+        *,
+        who: str | None = None,
+        dataset: str | None = None,
+        action: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> builtins.list[AuditEntryPublic]:
         """Entries newest first, filtered by actor name, dataset, action prefix and time."""
         _require_auditor(actor)
         if not 0 <= limit <= 10_000 or offset < 0:
@@ -96,17 +153,33 @@ class AuditLog:
         _require_auditor(actor)
         prev, count = GENESIS, 0
         with self._sessions() as s:
-            for e in s.scalars(select(db.AuditEntry).order_by(db.AuditEntry.id).execution_options(yield_per=1000)):
+            for e in s.scalars(
+                select(db.AuditEntry).order_by(db.AuditEntry.id).execution_options(yield_per=1000)
+            ):
                 count += 1
                 if e.prev_hash != prev:
-                    return AuditVerification(ok=False, entries=count, first_broken_id=e.id, message=(
-                        f"Audit entry {e.id} does not follow the entry before it: an entry before it was "
-                        "deleted or altered."))
+                    return AuditVerification(
+                        ok=False,
+                        entries=count,
+                        first_broken_id=e.id,
+                        message=(
+                            f"Audit entry {e.id} does not follow the entry before it: an entry before it was "
+                            "deleted or altered."
+                        ),
+                    )
                 if entry_hash(prev, e) != e.hash:
-                    return AuditVerification(ok=False, entries=count, first_broken_id=e.id, message=(
-                        f"Audit entry {e.id} was edited after it was written (its hash does not match)."))
+                    return AuditVerification(
+                        ok=False,
+                        entries=count,
+                        first_broken_id=e.id,
+                        message=(
+                            f"Audit entry {e.id} was edited after it was written (its hash does not match)."
+                        ),
+                    )
                 prev = e.hash
-        return AuditVerification(ok=True, entries=count, message=f"All {count} audit entries verify.")
+        return AuditVerification(
+            ok=True, entries=count, message=f"All {count} audit entries verify."
+        )
 
 
 def _text(value: str, size: int) -> str:
@@ -115,7 +188,9 @@ def _text(value: str, size: int) -> str:
 
 def _require_auditor(actor: Actor) -> None:
     if not (actor.is_platform_admin and actor.has_scope("admin")):
-        raise PermissionDenied(f"{actor} may not read the audit log.", hint="Ask a platform administrator.")
+        raise PermissionDenied(
+            f"{actor} may not read the audit log.", hint="Ask a platform administrator."
+        )
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -123,6 +198,15 @@ def _as_utc(value: datetime) -> datetime:
 
 
 def _public(e: db.AuditEntry) -> AuditEntryPublic:
-    return AuditEntryPublic(id=e.id, at=_clock.aware(e.at) or e.at, actor=e.actor, actor_kind=e.actor_kind,
-                            action=e.action, resource=e.resource, dataset=e.dataset_slug,
-                            details=e.details or {}, rows=e.rows, hash=e.hash)
+    return AuditEntryPublic(
+        id=e.id,
+        at=_clock.aware(e.at) or e.at,
+        actor=e.actor,
+        actor_kind=e.actor_kind,
+        action=e.action,
+        resource=e.resource,
+        dataset=e.dataset_slug,
+        details=e.details or {},
+        rows=e.rows,
+        hash=e.hash,
+    )

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, field_validator
 OrgCode = str
 Role = Literal["admin", "editor", "viewer"]
 Scope = Literal["read", "write", "admin"]
+State = Literal["active", "expired", "revoked"]
 ROLES: tuple[str, ...] = ("admin", "editor", "viewer")
 SCOPES: tuple[str, ...] = ("read", "write", "admin")
 CODE_PATTERN = r"^[A-Za-z0-9_.-]{1,64}$"
@@ -56,8 +57,12 @@ class OrgCreate(Schema):
     name_vi: str = Field(min_length=1, max_length=500)
     name_en: str | None = Field(default=None, max_length=500)
     parent_code: OrgCode | None = Field(default=None, pattern=CODE_PATTERN)
-    kind: str | None = Field(default=None, max_length=30, description="ministry, province, department, unit…")
-    admin_unit_code: str | None = Field(default=None, max_length=20, description="Official administrative unit code")
+    kind: str | None = Field(
+        default=None, max_length=30, description="ministry, province, department, unit…"
+    )
+    admin_unit_code: str | None = Field(
+        default=None, max_length=20, description="Official administrative unit code"
+    )
     valid_from: date | None = None
 
 
@@ -145,9 +150,11 @@ class UserPublic(BaseModel):
 
 class TokenCreate(Schema):
     name: str = Field(min_length=1, max_length=200)
-    scopes: list[Scope] = Field(default_factory=lambda: ["read"], min_length=1)
+    scopes: list[Scope] = Field(default_factory=lambda: list[Scope](["read"]), min_length=1)
     expires_in_days: int = Field(default=90, ge=1, le=3650)
-    username: str | None = Field(default=None, description="Owner; default the caller (admins may choose)")
+    username: str | None = Field(
+        default=None, description="Owner; default the caller (admins may choose)"
+    )
 
 
 class TokenPublic(BaseModel):
@@ -160,7 +167,7 @@ class TokenPublic(BaseModel):
     revoked_at: datetime | None
     last_used_at: datetime | None
     created_at: datetime
-    state: Literal["active", "expired", "revoked"]
+    state: State
 
 
 class TokenCreated(TokenPublic):
@@ -203,7 +210,7 @@ class GrantPublic(BaseModel):
     note: str | None
     created_by: str
     created_at: datetime
-    state: Literal["active", "expired", "revoked"]
+    state: State
 
 
 class RequestCreate(Schema):

@@ -26,7 +26,9 @@ def verify_password(stored: str | None, password: str) -> bool:
     from argon2.exceptions import Argon2Error, InvalidHashError
 
     if not stored:
-        _hasher().hash(password)  # same work as a real check, so timing does not reveal unknown users
+        _hasher().hash(
+            password
+        )  # same work as a real check, so timing does not reveal unknown users
         return False
     try:
         return bool(_hasher().verify(stored, password))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from datetime import UTC, timedelta
+from typing import cast
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -19,7 +21,13 @@ from kho.access.grants import (
     effective_orgs,
     is_manager,
 )
-from kho.access.models import GrantCreate, RequestApprove, RequestCreate, RequestPublic
+from kho.access.models import (
+    GrantCreate,
+    RequestApprove,
+    RequestCreate,
+    RequestPublic,
+    RequestState,
+)
 from kho.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kho.metadata import models as db
 
@@ -34,26 +42,52 @@ class AccessRequests:
 
     def create(self, data: RequestCreate, *, actor: Actor) -> RequestPublic:
         if actor.user_id is None:
-            raise PermissionDenied("Only a signed-in user can request access.", hint="Sign in, or use --as USER.")
+            raise PermissionDenied(
+                "Only a signed-in user can request access.", hint="Sign in, or use --as USER."
+            )
         with self._sessions() as s, s.begin():
             dataset_owner(s, data.dataset)
             if data.columns is not None:
                 check_columns(data.columns, dataset_columns(s, data.dataset))
-            pending = s.scalar(select(db.AccessRequest.id).where(
-                db.AccessRequest.dataset_slug == data.dataset, db.AccessRequest.user_id == actor.user_id,
-                db.AccessRequest.status == "pending"))
+            pending = s.scalar(
+                select(db.AccessRequest.id).where(
+                    db.AccessRequest.dataset_slug == data.dataset,
+                    db.AccessRequest.user_id == actor.user_id,
+                    db.AccessRequest.status == "pending",
+                )
+            )
             if pending is not None:
-                raise Conflict(f"You already asked for {data.dataset!r} (request {pending}); it awaits a decision.")
-            row = db.AccessRequest(dataset_slug=data.dataset, user_id=actor.user_id, purpose=data.purpose.strip(),
-                                   columns=data.columns, status="pending", created_at=_clock.now())
+                raise Conflict(
+                    f"You already asked for {data.dataset!r} (request {pending}); it awaits a decision."
+                )
+            row = db.AccessRequest(
+                dataset_slug=data.dataset,
+                user_id=actor.user_id,
+                purpose=data.purpose.strip(),
+                columns=data.columns,
+                status="pending",
+                created_at=_clock.now(),
+            )
             s.add(row)
             s.flush()
-            append(s, actor, action="request.create", resource=f"request:{row.id}", dataset=data.dataset,
-                   details={"purpose": row.purpose, "columns": data.columns})
+            append(
+                s,
+                actor,
+                action="request.create",
+                resource=f"request:{row.id}",
+                dataset=data.dataset,
+                details={"purpose": row.purpose, "columns": data.columns},
+            )
             return _public(s, row)
 
-    def list(self, *, actor: Actor, status: str | None = None, dataset: str | None = None,
-             mine: bool = False) -> list[RequestPublic]:
+    def list(
+        self,
+        *,
+        actor: Actor,
+        status: str | None = None,
+        dataset: str | None = None,
+        mine: bool = False,
+    ) -> builtins.list[RequestPublic]:
         """The actor's own requests and, for owner-org admins, the requests they decide."""
         self.expire_due()
         with self._sessions() as s:
@@ -79,18 +113,39 @@ class AccessRequests:
             if row.columns is not None and data.columns is not None:
                 wider = [c for c in data.columns if c not in row.columns]
                 if wider:
-                    raise InvalidInput(f"Approval may only narrow the request; not asked for: {', '.join(wider)}.")
+                    raise InvalidInput(
+                        f"Approval may only narrow the request; not asked for: {', '.join(wider)}."
+                    )
             expires = data.expires_at or _clock.now() + DEFAULT_APPROVAL
             username = s.scalar(select(db.User.username).where(db.User.id == row.user_id))
-            grant = add_grant(s, GrantCreate(dataset=row.dataset_slug, username=username, columns=columns,
-                                             rows=data.rows, expires_at=expires,
-                                             note=f"request {row.id}: {row.purpose[:200]}"),
-                              actor=actor, request_id=row.id)
+            grant = add_grant(
+                s,
+                GrantCreate(
+                    dataset=row.dataset_slug,
+                    username=username,
+                    columns=columns,
+                    rows=data.rows,
+                    expires_at=expires,
+                    note=f"request {row.id}: {row.purpose[:200]}",
+                ),
+                actor=actor,
+                request_id=row.id,
+            )
             row.status, row.grant_id, row.expires_at = "approved", grant.id, grant.expires_at
             row.decided_by, row.decided_at = actor.name[:200], _clock.now()
-            append(s, actor, action="request.approve", resource=f"request:{row.id}", dataset=row.dataset_slug,
-                   details={"grant": grant.id, "columns": columns, "rows": grant.row_filter,
-                            "expires_at": expires.isoformat()})
+            append(
+                s,
+                actor,
+                action="request.approve",
+                resource=f"request:{row.id}",
+                dataset=row.dataset_slug,
+                details={
+                    "grant": grant.id,
+                    "columns": columns,
+                    "rows": grant.row_filter,
+                    "expires_at": expires.isoformat(),
+                },
+            )
             return _public(s, row)
 
     def refuse(self, request_id: int, reason: str, *, actor: Actor) -> RequestPublic:
@@ -100,29 +155,54 @@ class AccessRequests:
             row = self._decidable(s, request_id, actor)
             row.status, row.reason = "refused", reason.strip()
             row.decided_by, row.decided_at = actor.name[:200], _clock.now()
-            append(s, actor, action="request.refuse", resource=f"request:{row.id}", dataset=row.dataset_slug,
-                   details={"reason": row.reason})
+            append(
+                s,
+                actor,
+                action="request.refuse",
+                resource=f"request:{row.id}",
+                dataset=row.dataset_slug,
+                details={"reason": row.reason},
+            )
             return _public(s, row)
 
     def withdraw(self, request_id: int, *, actor: Actor) -> RequestPublic:
         with self._sessions() as s, s.begin():
             row = self._load(s, request_id, actor)
             if row.user_id != actor.user_id or row.status != "pending":
-                raise Conflict(f"Request {request_id} is {row.status}; only its requester can withdraw it "
-                               "while pending.")
+                raise Conflict(
+                    f"Request {request_id} is {row.status}; only its requester can withdraw it "
+                    "while pending."
+                )
             row.status = "withdrawn"
-            append(s, actor, action="request.withdraw", resource=f"request:{row.id}", dataset=row.dataset_slug)
+            append(
+                s,
+                actor,
+                action="request.withdraw",
+                resource=f"request:{row.id}",
+                dataset=row.dataset_slug,
+            )
             return _public(s, row)
 
     def expire_due(self) -> int:
         """Mark approved requests whose time is up as expired (their grants lapse by themselves)."""
         now = _clock.now()
         with self._sessions() as s, s.begin():
-            ids = [r.id for r in s.scalars(select(db.AccessRequest).where(
-                db.AccessRequest.status == "approved", db.AccessRequest.expires_at.is_not(None)))
-                   if (_clock.aware(r.expires_at) or now) <= now]
+            ids = [
+                r.id
+                for r in s.scalars(
+                    select(db.AccessRequest).where(
+                        db.AccessRequest.status == "approved",
+                        db.AccessRequest.expires_at.is_not(None),
+                    )
+                )
+                if (_clock.aware(r.expires_at) or now) <= now
+            ]
             if ids:
-                s.execute(update(db.AccessRequest).where(db.AccessRequest.id.in_(ids)).values(status="expired"))
+                s.execute(
+                    update(db.AccessRequest)
+                    .where(db.AccessRequest.id.in_(ids))
+                    .values(status="expired")
+                )
             return len(ids)
 
     def _load(self, s: Session, request_id: int, actor: Actor) -> db.AccessRequest:
@@ -135,8 +215,10 @@ class AccessRequests:
         row = self._load(s, request_id, actor)
         owner = s.scalar(select(db.Dataset.org_code).where(db.Dataset.slug == row.dataset_slug))
         if owner is None or not is_manager(s, actor, owner):
-            raise PermissionDenied(f"{actor} may not decide request {request_id}.",
-                                   hint=f"Administrators of {owner!r} decide it.")
+            raise PermissionDenied(
+                f"{actor} may not decide request {request_id}.",
+                hint=f"Administrators of {owner!r} decide it.",
+            )
         if row.status != "pending":
             raise Conflict(f"Request {request_id} is already {row.status}.")
         return row
@@ -146,14 +228,25 @@ def _may_see(s: Session, actor: Actor, r: db.AccessRequest) -> bool:
     if actor.is_platform_admin or (actor.user_id is not None and r.user_id == actor.user_id):
         return True
     owner = s.scalar(select(db.Dataset.org_code).where(db.Dataset.slug == r.dataset_slug))
-    return owner is not None and owner in effective_orgs(s, actor.org_codes)  # the owner's staff see them
+    return owner is not None and owner in effective_orgs(
+        s, actor.org_codes
+    )  # the owner's staff see them
 
 
 def _public(s: Session, r: db.AccessRequest) -> RequestPublic:
     a = _clock.aware
     return RequestPublic(
-        id=r.id, dataset=r.dataset_slug, username=s.scalar(select(db.User.username).where(db.User.id == r.user_id))
-        or "?", owner_org=s.scalar(select(db.Dataset.org_code).where(db.Dataset.slug == r.dataset_slug)),
-        purpose=r.purpose, columns=r.columns, status=r.status, decided_by=r.decided_by,  # type: ignore[arg-type]
-        decided_at=a(r.decided_at), reason=r.reason, grant_id=r.grant_id, expires_at=a(r.expires_at),
-        created_at=a(r.created_at) or r.created_at.replace(tzinfo=UTC))
+        id=r.id,
+        dataset=r.dataset_slug,
+        username=s.scalar(select(db.User.username).where(db.User.id == r.user_id)) or "?",
+        owner_org=s.scalar(select(db.Dataset.org_code).where(db.Dataset.slug == r.dataset_slug)),
+        purpose=r.purpose,
+        columns=r.columns,
+        status=cast(RequestState, r.status),
+        decided_by=r.decided_by,
+        decided_at=a(r.decided_at),
+        reason=r.reason,
+        grant_id=r.grant_id,
+        expires_at=a(r.expires_at),
+        created_at=a(r.created_at) or r.created_at.replace(tzinfo=UTC),
+    )

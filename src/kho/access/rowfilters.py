@@ -11,14 +11,18 @@ from kho.access.models import RowCondition
 from kho.errors import InvalidInput
 
 COLUMN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
-CONDITION_TEXT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(!=|<=|>=|=|<|>|\s+in\s+)\s*(.*?)\s*$",
-                            re.IGNORECASE | re.DOTALL)
+CONDITION_TEXT = re.compile(
+    r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(!=|<=|>=|=|<|>|\s+in\s+)\s*(.*?)\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def quote_ident(name: str) -> str:
     """A column name as a double-quoted SQL identifier (names are validated before this)."""
     if not COLUMN_NAME.match(name):
-        raise InvalidInput(f"{name!r} is not a column name.", hint="Use the physical column name, e.g. ma_tinh.")
+        raise InvalidInput(
+            f"{name!r} is not a column name.", hint="Use the physical column name, e.g. ma_tinh."
+        )
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -43,12 +47,16 @@ def validate(conditions: Sequence[RowCondition], columns: Collection[str]) -> li
     """Check every condition names an existing column and carries a value fitting its operator."""
     for c in conditions:
         if c.column not in columns:
-            raise InvalidInput(f"Row filter column {c.column!r} is not in the dataset.",
-                               hint=f"Columns: {', '.join(sorted(columns)) or '(none loaded yet)'}.")
+            raise InvalidInput(
+                f"Row filter column {c.column!r} is not in the dataset.",
+                hint=f"Columns: {', '.join(sorted(columns)) or '(none loaded yet)'}.",
+            )
         quote_ident(c.column)
         if c.op == "in":
             if not isinstance(c.value, list) or not c.value:
-                raise InvalidInput(f"Condition on {c.column!r}: 'in' needs a non-empty list of values.")
+                raise InvalidInput(
+                    f"Condition on {c.column!r}: 'in' needs a non-empty list of values."
+                )
             for v in c.value:
                 quote_value(v)
         elif isinstance(c.value, list):
@@ -90,9 +98,13 @@ def parse(text: str) -> RowCondition:
     """`col=value`, `col!=value`, `col>=5`, `col in a,b,c` from the command line."""
     m = CONDITION_TEXT.match(text)
     if not m:
-        raise InvalidInput(f"Cannot read row condition {text!r}.",
-                           hint="Write column=value, column!=value, column>=5 or 'column in a,b'.")
+        raise InvalidInput(
+            f"Cannot read row condition {text!r}.",
+            hint="Write column=value, column!=value, column>=5 or 'column in a,b'.",
+        )
     column, op, value = m.group(1), m.group(2).strip().lower(), m.group(3)
     if op == "in":
-        return RowCondition(column=column, op="in", value=[v.strip() for v in value.split(",") if v.strip()])
+        return RowCondition(
+            column=column, op="in", value=[v.strip() for v in value.split(",") if v.strip()]
+        )
     return RowCondition(column=column, op=op, value=value)  # type: ignore[arg-type]

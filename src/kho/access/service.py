@@ -35,25 +35,41 @@ class Access:
     def log(self) -> AuditLog:
         return AuditLog(self._sessions)
 
-    def read_policy(self, actor: Actor, *, dataset_slug: str, org_code: str, access_level: str) -> ReadPolicy | None:
+    def read_policy(
+        self, actor: Actor, *, dataset_slug: str, org_code: str, access_level: str
+    ) -> ReadPolicy | None:
         """What the actor may read of the dataset (None: nothing); column and row limits come from grants."""
-        return self.grants.policy(actor, dataset_slug=dataset_slug, org_code=org_code, access_level=access_level)
+        return self.grants.policy(
+            actor, dataset_slug=dataset_slug, org_code=org_code, access_level=access_level
+        )
 
     def authenticate_token(self, raw: str) -> Actor:
         return self.tokens.authenticate(raw)
 
-    def authenticate_password(self, username: str, password: str, *, source: str | None = None) -> Actor:
+    def authenticate_password(
+        self, username: str, password: str, *, source: str | None = None
+    ) -> Actor:
         return self.users.authenticate_password(username, password, source=source)
 
     def actor_for_user(self, username: str) -> Actor:
         return self.users.actor_for_user(username)
 
-    def audit(self, actor: Actor, *, action: str, resource: str, details: dict[str, Any] | None = None,
-              rows: int | None = None, dataset: str | None = None) -> None:
+    def audit(
+        self,
+        actor: Actor,
+        *,
+        action: str,
+        resource: str,
+        details: dict[str, Any] | None = None,
+        rows: int | None = None,
+        dataset: str | None = None,
+    ) -> None:
         """Append one entry to the hash-chained audit log (e.g. a read of non-public data and its row count)."""
         if dataset is None and resource.startswith("dataset:"):
             dataset = resource.removeprefix("dataset:").split("/", 1)[0] or None
-        self.log.record(actor, action=action, resource=resource, details=details, rows=rows, dataset=dataset)
+        self.log.record(
+            actor, action=action, resource=resource, details=details, rows=rows, dataset=dataset
+        )
 
     def org_names_for_search(self, code: str) -> list[str]:
         """Current, predecessor and successor names, for the catalog's search text."""

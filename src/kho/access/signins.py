@@ -40,8 +40,15 @@ class SignIns:
         now = _clock.now()
         with self._sessions() as s, s.begin():
             s.execute(delete(db.SignInSession).where(db.SignInSession.expires_at < now))
-            s.add(db.SignInSession(user_id=actor.user_id, key_hash=digest(raw), csrf_token=csrf,
-                                   created_at=now, expires_at=now + LIFETIME))
+            s.add(
+                db.SignInSession(
+                    user_id=actor.user_id,
+                    key_hash=digest(raw),
+                    csrf_token=csrf,
+                    created_at=now,
+                    expires_at=now + LIFETIME,
+                )
+            )
         return raw, csrf
 
     def find(self, raw: str) -> SignIn | None:
@@ -59,5 +66,7 @@ class SignIns:
 
     def close(self, raw: str, *, actor: Actor) -> None:
         with self._sessions() as s, s.begin():
-            s.execute(delete(db.SignInSession).where(db.SignInSession.key_hash == digest(raw or "")))
+            s.execute(
+                delete(db.SignInSession).where(db.SignInSession.key_hash == digest(raw or ""))
+            )
             append(s, actor, action="signout", resource=f"user:{actor.name}")

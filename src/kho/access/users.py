@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from kho.access import _clock, passwords
-from kho.access.actors import ANONYMOUS, Actor
+from kho.access.actors import ANONYMOUS, Actor, ActorKind
 from kho.access.audit import append
 from kho.access.models import (
     MembershipPublic,
@@ -35,28 +36,44 @@ class Users:
         _require_platform_admin(actor, f"create user {data.username!r}")
         with self._sessions() as s, s.begin():
             if _find(s, data.username) is not None:
-                raise Conflict(f"User {data.username!r} already exists.",
-                               hint=f"Run `kho users show {data.username}`.")
-            user = db.User(username=data.username, full_name=data.full_name, email=data.email,
-                           password_hash=passwords.hash_password(data.password),
-                           is_platform_admin=data.is_platform_admin, is_active=True, failed_logins=0,
-                           created_at=_clock.now())
+                raise Conflict(
+                    f"User {data.username!r} already exists.",
+                    hint=f"Run `kho users show {data.username}`.",
+                )
+            user = db.User(
+                username=data.username,
+                full_name=data.full_name,
+                email=data.email,
+                password_hash=passwords.hash_password(data.password),
+                is_platform_admin=data.is_platform_admin,
+                is_active=True,
+                failed_logins=0,
+                created_at=_clock.now(),
+            )
             s.add(user)
             for m in data.memberships:
                 _require_org(s, m.org_code)
                 user.memberships.append(db.Membership(org_code=m.org_code, role=m.role))
             s.flush()
-            append(s, actor, action="user.create", resource=f"user:{data.username}",
-                   details=data.model_dump(mode="json", exclude={"password"}))
+            append(
+                s,
+                actor,
+                action="user.create",
+                resource=f"user:{data.username}",
+                details=data.model_dump(mode="json", exclude={"password"}),
+            )
             return _public(user)
 
-    def list(self, *, actor: Actor, org_code: str | None = None) -> list[UserPublic]:
+    def list(self, *, actor: Actor, org_code: str | None = None) -> builtins.list[UserPublic]:
         """Platform admins see everyone; org admins see the members of their organisations."""
         if not actor.is_user and not actor.is_platform_admin:
             raise PermissionDenied(f"{actor} may not list users.", hint="Sign in first.")
         with self._sessions() as s:
-            users = s.scalars(select(db.User).options(selectinload(db.User.memberships))
-                              .order_by(db.User.username)).all()
+            users = s.scalars(
+                select(db.User)
+                .options(selectinload(db.User.memberships))
+                .order_by(db.User.username)
+            ).all()
             visible = [u for u in users if _may_see(actor, u)]
             if org_code:
                 visible = [u for u in visible if any(m.org_code == org_code for m in u.memberships)]
@@ -72,7 +89,9 @@ class Users:
     def update(self, username: str, data: UserUpdate, *, actor: Actor) -> UserPublic:
         changes = data.model_dump(exclude_unset=True)
         if not changes:
-            raise InvalidInput("Nothing to change.", hint="Give at least one field, e.g. full_name.")
+            raise InvalidInput(
+                "Nothing to change.", hint="Give at least one field, e.g. full_name."
+            )
         with self._sessions() as s, s.begin():
             user = _get(s, username)
             if {"is_platform_admin", "is_active"} & changes.keys():
@@ -97,10 +116,12 @@ class Users:
                 raise PermissionDenied("The current password is wrong.")
             user.password_hash = passwords.hash_password(data.new_password)
             user.failed_logins, user.locked_until = 0, None
-            s.execute(db.SignInSession.__table__.delete().where(db.SignInSession.user_id == user.id))
+            s.execute(delete(db.SignInSession).where(db.SignInSession.user_id == user.id))
             append(s, actor, action="user.password", resource=f"user:{username}")
 
-    def set_role(self, username: str, org_code: str, role: str | None, *, actor: Actor) -> UserPublic:
+    def set_role(
+        self, username: str, org_code: str, role: str | None, *, actor: Actor
+    ) -> UserPublic:
         """Give (or with ``role=None`` take away) a role in one organisation."""
         if role is not None and role not in ("admin", "editor", "viewer"):
             raise InvalidInput(f"Role {role!r} is not one of admin, editor, viewer.")
@@ -108,9 +129,13 @@ class Users:
             user = _get(s, username)
             _require_org(s, org_code)
             is_platform_admin = actor.is_platform_admin and actor.has_scope("admin")
-            if not is_platform_admin and (actor.role_in(org_code) != "admin" or not actor.has_scope("admin")):
-                raise PermissionDenied(f"{actor} may not change roles in {org_code!r}.",
-                                           hint=f"Ask an administrator of {org_code!r}.")
+            if not is_platform_admin and (
+                actor.role_in(org_code) != "admin" or not actor.has_scope("admin")
+            ):
+                raise PermissionDenied(
+                    f"{actor} may not change roles in {org_code!r}.",
+                    hint=f"Ask an administrator of {org_code!r}.",
+                )
             existing = next((m for m in user.memberships if m.org_code == org_code), None)
             if role is None and existing is None:
                 raise NotFound(f"{username!r} has no role in {org_code!r}.")
@@ -120,8 +145,13 @@ class Users:
                 user.memberships.append(db.Membership(org_code=org_code, role=role))
             else:
                 existing.role = role
-            append(s, actor, action="user.role", resource=f"user:{username}",
-                   details={"org_code": org_code, "role": role})
+            append(
+                s,
+                actor,
+                action="user.role",
+                resource=f"user:{username}",
+                details={"org_code": org_code, "role": role},
+            )
             s.flush()
             return _public(user)
 
@@ -132,7 +162,9 @@ class Users:
             user.failed_logins, user.locked_until = 0, None
             append(s, actor, action="user.unlock", resource=f"user:{username}")
 
-    def authenticate_password(self, username: str, password: str, *, source: str | None = None) -> Actor:
+    def authenticate_password(
+        self, username: str, password: str, *, source: str | None = None
+    ) -> Actor:
         """Check a password; failures are counted and, past a few, lock the account for a growing time."""
         now = _clock.now()
         error = PermissionDenied(BAD_SIGN_IN)
@@ -143,12 +175,24 @@ class Users:
             if user is not None and locked is not None and locked > now:
                 passwords.verify_password(None, password)
                 seconds = int((locked - now).total_seconds()) + 1
-                append(s, _who(username), action="signin.locked", resource=f"user:{user.username}", details=details)
-                error = PermissionDenied(f"Too many failed sign-ins for {user.username!r}; try again in {seconds} s.",
-                                         details={"retry_after": seconds})
+                append(
+                    s,
+                    _who(username),
+                    action="signin.locked",
+                    resource=f"user:{user.username}",
+                    details=details,
+                )
+                error = PermissionDenied(
+                    f"Too many failed sign-ins for {user.username!r}; try again in {seconds} s.",
+                    details={"retry_after": seconds},
+                )
                 ok = False
             else:
-                ok = user is not None and user.is_active and passwords.verify_password(user.password_hash, password)
+                ok = (
+                    user is not None
+                    and user.is_active
+                    and passwords.verify_password(user.password_hash, password)
+                )
             if not ok and "retry_after" not in error.details:
                 if user is None:
                     passwords.verify_password(None, password)
@@ -156,15 +200,30 @@ class Users:
                     user.failed_logins += 1
                     lock = passwords.lock_for(user.failed_logins)
                     user.locked_until = now + lock if lock else None
-                append(s, _who(username), action="signin.failed", resource=f"user:{str(username)[:64]}",
-                       details={**details, "reason": "inactive" if user is not None and not user.is_active
-                                else "bad_credentials"})
+                append(
+                    s,
+                    _who(username),
+                    action="signin.failed",
+                    resource=f"user:{str(username)[:64]}",
+                    details={
+                        **details,
+                        "reason": "inactive"
+                        if user is not None and not user.is_active
+                        else "bad_credentials",
+                    },
+                )
             elif ok:
                 assert user is not None
                 user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
                 if user.password_hash and passwords.needs_rehash(user.password_hash):
                     user.password_hash = passwords.hash_password(password)
-                append(s, actor_of(user), action="signin.ok", resource=f"user:{user.username}", details=details)
+                append(
+                    s,
+                    actor_of(user),
+                    action="signin.ok",
+                    resource=f"user:{user.username}",
+                    details=details,
+                )
                 return actor_of(user)
         raise error
 
@@ -182,16 +241,32 @@ class Users:
             return actor_of(user, **extra) if user is not None and user.is_active else None
 
 
-def actor_of(user: db.User, *, kind: str = "user", scopes: frozenset[str] = frozenset(),
-             name: str | None = None) -> Actor:
+def actor_of(
+    user: db.User,
+    *,
+    kind: ActorKind = "user",
+    scopes: frozenset[str] = frozenset(),
+    name: str | None = None,
+) -> Actor:
     roles = {m.org_code: m.role for m in user.memberships}
     is_admin = user.is_platform_admin and (kind == "user" or "admin" in scopes)
-    return Actor(kind=kind, name=name or user.username, org_codes=frozenset(roles),  # type: ignore[arg-type]
-                 is_platform_admin=is_admin, user_id=user.id, roles=roles, token_scopes=scopes)
+    return Actor(
+        kind=kind,
+        name=name or user.username,
+        org_codes=frozenset(roles),
+        is_platform_admin=is_admin,
+        user_id=user.id,
+        roles=roles,
+        token_scopes=scopes,
+    )
 
 
 def _who(username: object) -> Actor:
-    return Actor(kind="anonymous", name=f"anonymous ({str(username)[:64]!r})") if username else ANONYMOUS
+    return (
+        Actor(kind="anonymous", name=f"anonymous ({str(username)[:64]!r})")
+        if username
+        else ANONYMOUS
+    )
 
 
 def _may_see(actor: Actor, user: db.User) -> bool:
@@ -215,20 +290,31 @@ def _get(s: Session, username: str) -> db.User:
 
 def _require_org(s: Session, code: str) -> None:
     if s.scalar(select(db.Organisation.id).where(db.Organisation.code == code)) is None:
-        raise NotFound(f"No organisation {code!r}.", hint="Create it with `kho orgs create CODE NAME`.")
+        raise NotFound(
+            f"No organisation {code!r}.", hint="Create it with `kho orgs create CODE NAME`."
+        )
 
 
 def _require_platform_admin(actor: Actor, what: str) -> None:
     if not (actor.is_platform_admin and actor.has_scope("admin")):
-        raise PermissionDenied(f"{actor} may not {what}.", hint="Only platform administrators may do this.")
+        raise PermissionDenied(
+            f"{actor} may not {what}.", hint="Only platform administrators may do this."
+        )
 
 
 def _public(user: db.User) -> UserPublic:
     locked = _clock.aware(user.locked_until)
-    return UserPublic(username=user.username, full_name=user.full_name, email=user.email,
-                      is_platform_admin=user.is_platform_admin, is_active=user.is_active,
-                      is_locked=bool(locked and locked > _clock.now()),
-                      memberships=[MembershipPublic(org_code=m.org_code, role=m.role)  # type: ignore[arg-type]
-                                   for m in user.memberships],
-                      last_login_at=_clock.aware(user.last_login_at), created_at=_clock.aware(user.created_at)
-                      or user.created_at)
+    return UserPublic(
+        username=user.username,
+        full_name=user.full_name,
+        email=user.email,
+        is_platform_admin=user.is_platform_admin,
+        is_active=user.is_active,
+        is_locked=bool(locked and locked > _clock.now()),
+        memberships=[
+            MembershipPublic(org_code=m.org_code, role=m.role)  # type: ignore[arg-type]
+            for m in user.memberships
+        ],
+        last_login_at=_clock.aware(user.last_login_at),
+        created_at=_clock.aware(user.created_at) or user.created_at,
+    )

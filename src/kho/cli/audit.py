@@ -21,24 +21,38 @@ def _moment(text: str | None) -> datetime | None:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(f"{text!r} is not a date or time.", hint="Write YYYY-MM-DD or YYYY-MM-DDTHH:MM.") from None
+        raise InvalidInput(
+            f"{text!r} is not a date or time.", hint="Write YYYY-MM-DD or YYYY-MM-DDTHH:MM."
+        ) from None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 @app.command("list")
 def list_(
-    who: Annotated[str | None, typer.Option("--actor", help="Only entries by this actor (user name).")] = None,
+    who: Annotated[
+        str | None, typer.Option("--actor", help="Only entries by this actor (user name).")
+    ] = None,
     dataset: Annotated[str | None, typer.Option(help="Only entries about this dataset.")] = None,
-    action: Annotated[str | None, typer.Option(help="Only actions starting with this, e.g. signin or grant.")]
-    = None,
-    since: Annotated[str | None, typer.Option(help="From this moment (UTC), YYYY-MM-DD[THH:MM].")] = None,
+    action: Annotated[
+        str | None, typer.Option(help="Only actions starting with this, e.g. signin or grant.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="From this moment (UTC), YYYY-MM-DD[THH:MM].")
+    ] = None,
     until: Annotated[str | None, typer.Option(help="Before this moment (UTC).")] = None,
     limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 100,
     json_out: JsonOpt = False,
 ) -> None:
     """List audit entries, newest first."""
-    entries = platform().access.log.list(acting(None), who=who, dataset=dataset, action=action,
-                                         since=_moment(since), until=_moment(until), limit=limit)
+    entries = platform().access.log.list(
+        acting(None),
+        who=who,
+        dataset=dataset,
+        action=action,
+        since=_moment(since),
+        until=_moment(until),
+        limit=limit,
+    )
     if json_out:
         print_json([e.model_dump(mode="json") for e in entries])
         return
@@ -46,8 +60,15 @@ def list_(
     for col in ("Id", "When (UTC)", "Actor", "Action", "Resource", "Rows", "Details"):
         tb.add_column(col)
     for e in entries:
-        tb.add_row(str(e.id), f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, e.resource,
-                   "" if e.rows is None else str(e.rows), str(e.details)[:80] if e.details else "")
+        tb.add_row(
+            str(e.id),
+            f"{e.at:%Y-%m-%d %H:%M:%S}",
+            e.actor,
+            e.action,
+            e.resource,
+            "" if e.rows is None else str(e.rows),
+            str(e.details)[:80] if e.details else "",
+        )
     console.print(tb)
 
 

@@ -78,31 +78,27 @@ def _error_classes(base: type) -> list[type]:
     return out
 
 
-def api_routes() -> list[tuple[str, str]]:
-    """(method, path) of every documented HTTP route of the app."""
-    from fastapi.routing import APIRoute
-
+def _openapi() -> dict[str, Any]:
     from kho.web.app import create_app
 
-    app = create_app()
-    out = []
-    for route in app.routes:
-        if isinstance(route, APIRoute):
-            for method in sorted(route.methods - {"HEAD"}):
-                out.append((method, route.path))
-    return sorted(set(out), key=lambda r: (r[1], r[0]))
+    schema: dict[str, Any] = create_app().openapi()
+    return schema
+
+
+def api_routes() -> list[tuple[str, str]]:
+    """(method, path) of every HTTP route in the OpenAPI schema (pages excluded)."""
+    paths = _openapi()["paths"]
+    return sorted(
+        ((method.upper(), path) for path, ops in paths.items() for method in ops),
+        key=lambda r: (r[1], r[0]),
+    )
 
 
 def api_reference() -> str:
-    """Markdown table of the HTTP routes with their summaries."""
-    from fastapi.routing import APIRoute
-
-    from kho.web.app import create_app
-
-    app = create_app()
+    """Markdown table of the HTTP routes with their summaries, from the OpenAPI schema."""
     rows = ["| method | path | what |", "|---|---|---|"]
-    for route in sorted((r for r in app.routes if isinstance(r, APIRoute)), key=lambda r: r.path):
-        for method in sorted(route.methods - {"HEAD"}):
-            what = route.summary or (route.description or "").split("\n")[0] or route.name
-            rows.append(f"| {method} | `{route.path}` | {what} |")
+    for path, ops in sorted(_openapi()["paths"].items()):
+        for method, op in sorted(ops.items()):
+            what = (op.get("summary") or op.get("description") or "").split("\n")[0]
+            rows.append(f"| {method.upper()} | `{path}` | {what} |")
     return "\n".join(rows) + "\n"

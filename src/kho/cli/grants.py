@@ -16,9 +16,16 @@ from kho.errors import InvalidInput
 
 app = typer.Typer(help="Grants of read access to restricted datasets.", no_args_is_help=True)
 ColumnOpt = Annotated[list[str] | None, typer.Option("--column", help="Only this column (repeat).")]
-WhereOpt = Annotated[list[str] | None, typer.Option(
-    "--where", help="Only rows where: col=value, col!=value, col>=5, 'col in a,b' (repeat: all must hold).")]
-ExpiresOpt = Annotated[str | None, typer.Option("--expires", help="Last moment, YYYY-MM-DD[THH:MM].")]
+WhereOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--where",
+        help="Only rows where: col=value, col!=value, col>=5, 'col in a,b' (repeat: all must hold).",
+    ),
+]
+ExpiresOpt = Annotated[
+    str | None, typer.Option("--expires", help="Last moment, YYYY-MM-DD[THH:MM].")
+]
 
 
 def expiry(text: str | None) -> datetime | None:
@@ -27,7 +34,9 @@ def expiry(text: str | None) -> datetime | None:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(f"{text!r} is not a date.", hint="Write YYYY-MM-DD, e.g. 2026-12-31.") from None
+        raise InvalidInput(
+            f"{text!r} is not a date.", hint="Write YYYY-MM-DD, e.g. 2026-12-31."
+        ) from None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
@@ -44,21 +53,31 @@ def create(
     json_out: JsonOpt = False,
 ) -> None:
     """Grant read access to a dataset, optionally only some columns and rows."""
-    data = GrantCreate(dataset=dataset, org_code=org, username=user, columns=column or None,
-                       rows=[rowfilters.parse(w) for w in where] if where else None, expires_at=expiry(expires),
-                       note=note)
+    data = GrantCreate(
+        dataset=dataset,
+        org_code=org,
+        username=user,
+        columns=column or None,
+        rows=[rowfilters.parse(w) for w in where] if where else None,
+        expires_at=expiry(expires),
+        note=note,
+    )
     show(platform().access.grants.create(data, actor=acting(as_user)), json_out)
 
 
 @app.command("list")
 def list_(
     dataset: Annotated[str | None, typer.Option(help="Only grants on this dataset.")] = None,
-    all_: Annotated[bool, typer.Option("--all", help="Include expired and revoked grants.")] = False,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Include expired and revoked grants.")
+    ] = False,
     as_user: AsOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List grants."""
-    grants = platform().access.grants.list(actor=acting(as_user), dataset=dataset, include_inactive=all_)
+    grants = platform().access.grants.list(
+        actor=acting(as_user), dataset=dataset, include_inactive=all_
+    )
     if json_out:
         print_json([g.model_dump(mode="json") for g in grants])
         return
@@ -66,9 +85,15 @@ def list_(
     for col in ("Id", "Dataset", "To", "Columns", "Rows", "Expires", "State"):
         tb.add_column(col)
     for g in grants:
-        tb.add_row(str(g.id), g.dataset, f"org {g.org_code}" if g.org_code else f"user {g.username}",
-                   ", ".join(g.columns) if g.columns else "all", g.row_filter_sql or "all",
-                   f"{g.expires_at:%Y-%m-%d}" if g.expires_at else "never", g.state)
+        tb.add_row(
+            str(g.id),
+            g.dataset,
+            f"org {g.org_code}" if g.org_code else f"user {g.username}",
+            ", ".join(g.columns) if g.columns else "all",
+            g.row_filter_sql or "all",
+            f"{g.expires_at:%Y-%m-%d}" if g.expires_at else "never",
+            g.state,
+        )
     console.print(tb)
 
 
@@ -83,5 +108,7 @@ def show(g: GrantPublic, json_out: bool) -> None:
         print_json(g.model_dump(mode="json"))
         return
     who = f"organisation {g.org_code}" if g.org_code else f"user {g.username}"
-    console.print(f"[green]✓[/] grant {g.id} ({g.state}): {who} reads {g.dataset} — columns "
-                  f"{', '.join(g.columns) if g.columns else 'all'}; rows {g.row_filter_sql or 'all'}")
+    console.print(
+        f"[green]✓[/] grant {g.id} ({g.state}): {who} reads {g.dataset} — columns "
+        f"{', '.join(g.columns) if g.columns else 'all'}; rows {g.row_filter_sql or 'all'}"
+    )

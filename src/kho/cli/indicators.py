@@ -10,26 +10,37 @@ from rich.table import Table
 
 from kho.cli._common import actor, console, platform, print_json
 
-app = typer.Typer(help="Indicators: packs, computation with lineage, reports, traces, entered values.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Indicators: packs, computation with lineage, reports, traces, entered values.",
+    no_args_is_help=True,
+)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 PeriodOpt = Annotated[str, typer.Option("--period", "-p", help="2025, 2025Q1, 202501 or 2025W05.")]
 
 
 @app.command("load-pack")
-def load_pack(name: Annotated[str, typer.Argument(help="Shipped pack name (online_services, warehouse) or a YAML path.")],
-              json_out: JsonOpt = False) -> None:
+def load_pack(
+    name: Annotated[
+        str, typer.Argument(help="Shipped pack name (online_services, warehouse) or a YAML path.")
+    ],
+    json_out: JsonOpt = False,
+) -> None:
     """Define every indicator of a pack and add its example targets."""
     result = platform().indicators.load_pack(name, actor=actor())
     if json_out:
         print_json(result.model_dump(mode="json"))
         return
-    console.print(f"✓ {result.pack}: {len(result.indicators)} indicators ({', '.join(result.indicators)}), "
-                  f"{result.targets} new targets")
+    console.print(
+        f"✓ {result.pack}: {len(result.indicators)} indicators ({', '.join(result.indicators)}), "
+        f"{result.targets} new targets"
+    )
 
 
 @app.command("list")
-def list_(pack: Annotated[str | None, typer.Option(help="Only this pack.")] = None, json_out: JsonOpt = False) -> None:
+def list_(
+    pack: Annotated[str | None, typer.Option(help="Only this pack.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
     """List the indicators you may see."""
     items = platform().indicators.list(actor=actor(), pack=pack)
     if json_out:
@@ -53,28 +64,45 @@ def show(code: str, json_out: JsonOpt = False) -> None:
     import yaml
 
     console.print(f"[bold]{d.name_vi}[/]" + (f" / {d.name_en}" if d.name_en else ""))
-    console.print(yaml.safe_dump(d.model_dump(mode="json", exclude_defaults=True), allow_unicode=True,
-                                 sort_keys=False), markup=False)
+    console.print(
+        yaml.safe_dump(
+            d.model_dump(mode="json", exclude_defaults=True), allow_unicode=True, sort_keys=False
+        ),
+        markup=False,
+    )
 
 
 @app.command("compute")
-def compute(code: Annotated[str | None, typer.Argument(help="One indicator; all computed ones when omitted.")] = None,
-            force: Annotated[bool, typer.Option(help="Recompute every period, changed or not.")] = False,
-            json_out: JsonOpt = False) -> None:
+def compute(
+    code: Annotated[
+        str | None, typer.Argument(help="One indicator; all computed ones when omitted.")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Recompute every period, changed or not.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
     """Compute values; only periods whose source rows changed since last time are redone."""
     results = platform().indicators.compute(code, actor=actor(), force=force)
     if json_out:
         print_json([r.model_dump(mode="json") for r in results])
         return
     for r in results:
-        console.print(f"✓ {r.indicator} from {r.source_version}: {len(r.recomputed)} periods recomputed, "
-                      f"{len(r.unchanged)} unchanged, {len(r.removed)} removed; {r.values_written} values")
+        console.print(
+            f"✓ {r.indicator} from {r.source_version}: {len(r.recomputed)} periods recomputed, "
+            f"{len(r.unchanged)} unchanged, {len(r.removed)} removed; {r.values_written} values"
+        )
 
 
 @app.command("values")
-def values(code: str, period: Annotated[list[str] | None, typer.Option("--period", "-p", help="Period (repeat).")] = None,
-           org: Annotated[list[str] | None, typer.Option(help="Unit (repeat); ALL is the whole scope.")] = None,
-           json_out: JsonOpt = False) -> None:
+def values(
+    code: str,
+    period: Annotated[
+        list[str] | None, typer.Option("--period", "-p", help="Period (repeat).")
+    ] = None,
+    org: Annotated[
+        list[str] | None, typer.Option(help="Unit (repeat); ALL is the whole scope.")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
     """Show stored values with their source version."""
     items = platform().indicators.values(code, actor=actor(), periods_=period or [], orgs=org or [])
     if json_out:
@@ -84,17 +112,28 @@ def values(code: str, period: Annotated[list[str] | None, typer.Option("--period
     for col in ("Period", "Unit", "Value", "Numerator", "Denominator", "Rows", "Source"):
         table.add_column(col)
     for v in items:
-        table.add_row(v.period, v.org, _num(v.value), _num(v.numerator), _num(v.denominator), str(v.rows or ""),
-                      v.source or "")
+        table.add_row(
+            v.period,
+            v.org,
+            _num(v.value),
+            _num(v.numerator),
+            _num(v.denominator),
+            str(v.rows or ""),
+            v.source or "",
+        )
     console.print(table)
 
 
 @app.command("report")
-def report(period: PeriodOpt,
-           org: Annotated[str, typer.Option(help="Scope unit; ALL = everything.")] = "ALL",
-           code: Annotated[list[str] | None, typer.Option("--indicator", "-i", help="Indicator (repeat).")] = None,
-           fmt: Annotated[str, typer.Option("--format", "-f", help="table | json | xlsx")] = "table",
-           out: Annotated[Path | None, typer.Option(help="File to write (required for xlsx).")] = None) -> None:
+def report(
+    period: PeriodOpt,
+    org: Annotated[str, typer.Option(help="Scope unit; ALL = everything.")] = "ALL",
+    code: Annotated[
+        list[str] | None, typer.Option("--indicator", "-i", help="Indicator (repeat).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table | json | xlsx")] = "table",
+    out: Annotated[Path | None, typer.Option(help="File to write (required for xlsx).")] = None,
+) -> None:
     """Target vs actual per unit: % achieved, status, change, ranking, completeness."""
     from kho.errors import InvalidInput
 
@@ -123,28 +162,62 @@ def _print_report(rep: object) -> None:
 
     assert isinstance(rep, Report)
     table = Table(title=f"Báo cáo {rep.period} — {rep.org}")
-    for col in ("Indicator", "Unit", "Actual", "Target", "% achieved", "Status", "Δ prev", "Δ year", "Rank", "Data"):
+    for col in (
+        "Indicator",
+        "Unit",
+        "Actual",
+        "Target",
+        "% achieved",
+        "Status",
+        "Δ prev",
+        "Δ year",
+        "Rank",
+        "Data",
+    ):
         table.add_column(col)
     for r in rep.rows:
-        target = _num(r.target) if r.target is not None else (
-            f"{_num(r.target_low)}–{_num(r.target_high)}" if r.target_low is not None or r.target_high is not None else "")
-        table.add_row(r.indicator, r.org, _num(r.actual), target, _num(r.achieved_pct), r.status, _num(r.change_prev),
-                      _num(r.change_yoy), f"{r.rank}/{r.rank_of}" if r.rank else "", r.completeness)
+        target = (
+            _num(r.target)
+            if r.target is not None
+            else (
+                f"{_num(r.target_low)}–{_num(r.target_high)}"
+                if r.target_low is not None or r.target_high is not None
+                else ""
+            )
+        )
+        table.add_row(
+            r.indicator,
+            r.org,
+            _num(r.actual),
+            target,
+            _num(r.achieved_pct),
+            r.status,
+            _num(r.change_prev),
+            _num(r.change_yoy),
+            f"{r.rank}/{r.rank_of}" if r.rank else "",
+            r.completeness,
+        )
     console.print(table)
 
 
 @app.command("trace")
-def trace(code: str, period: PeriodOpt,
-          org: Annotated[str, typer.Option(help="Unit; ALL = everything.")] = "ALL",
-          limit: Annotated[int, typer.Option(help="Rows to show.")] = 20, json_out: JsonOpt = False) -> None:
+def trace(
+    code: str,
+    period: PeriodOpt,
+    org: Annotated[str, typer.Option(help="Unit; ALL = everything.")] = "ALL",
+    limit: Annotated[int, typer.Option(help="Rows to show.")] = 20,
+    json_out: JsonOpt = False,
+) -> None:
     """Open a value: its source version, its exact SQL, and the rows behind it."""
     tr = platform().indicators.trace(code, period=period, org=org, actor=actor(), limit=limit)
     if json_out:
         print_json(tr.model_dump(mode="json"))
         return
     v = tr.value
-    console.print(f"[bold]{code}[/] {v.period} {v.org}: {_num(v.value)}"
-                  + (f" = {_num(v.numerator)} / {_num(v.denominator)}" if v.denominator is not None else ""))
+    console.print(
+        f"[bold]{code}[/] {v.period} {v.org}: {_num(v.value)}"
+        + (f" = {_num(v.numerator)} / {_num(v.denominator)}" if v.denominator is not None else "")
+    )
     console.print(f"source: {v.source} (snapshot {v.snapshot_id}), computed {v.computed_at}")
     if v.sql:
         console.print("value SQL (run it with `kho sql`):", markup=False)
@@ -158,25 +231,50 @@ def trace(code: str, period: PeriodOpt,
 
 
 @app.command("enter")
-def enter(code: str, period: PeriodOpt, org: Annotated[str, typer.Option(help="Reporting unit.")],
-          value: Annotated[float | None, typer.Option(help="The value.")] = None,
-          numerator: Annotated[float | None, typer.Option(help="Numerator (ratio indicators).")] = None,
-          denominator: Annotated[float | None, typer.Option(help="Denominator (ratio indicators).")] = None,
-          note: Annotated[str | None, typer.Option(help="Comment.")] = None) -> None:
+def enter(
+    code: str,
+    period: PeriodOpt,
+    org: Annotated[str, typer.Option(help="Reporting unit.")],
+    value: Annotated[float | None, typer.Option(help="The value.")] = None,
+    numerator: Annotated[float | None, typer.Option(help="Numerator (ratio indicators).")] = None,
+    denominator: Annotated[
+        float | None, typer.Option(help="Denominator (ratio indicators).")
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="Comment.")] = None,
+) -> None:
     """Enter a unit's value for a reported indicator (the unit above approves it)."""
     from kho.indicators.models import ReportedValueCreate
 
-    v = platform().indicators.reporting.submit(ReportedValueCreate(
-        indicator=code, org=org, period=period, value=value, numerator=numerator, denominator=denominator,
-        note=note), actor=actor())
-    console.print(f"✓ {v.indicator} {v.period} {v.org} = {_num(v.value)} ({v.status}{', late' if v.is_late else ''})")
+    v = platform().indicators.reporting.submit(
+        ReportedValueCreate(
+            indicator=code,
+            org=org,
+            period=period,
+            value=value,
+            numerator=numerator,
+            denominator=denominator,
+            note=note,
+        ),
+        actor=actor(),
+    )
+    console.print(
+        f"✓ {v.indicator} {v.period} {v.org} = {_num(v.value)} ({v.status}{', late' if v.is_late else ''})"
+    )
 
 
 @app.command("approve")
-def approve(code: str, period: PeriodOpt, org: Annotated[str, typer.Option(help="Reporting unit.")],
-            send_back: Annotated[bool, typer.Option("--return", help="Return it for correction instead.")] = False) -> None:
+def approve(
+    code: str,
+    period: PeriodOpt,
+    org: Annotated[str, typer.Option(help="Reporting unit.")],
+    send_back: Annotated[
+        bool, typer.Option("--return", help="Return it for correction instead.")
+    ] = False,
+) -> None:
     """Approve (or return) a unit's entered value."""
-    v = platform().indicators.reporting.decide(code, org, period, approve=not send_back, actor=actor())
+    v = platform().indicators.reporting.decide(
+        code, org, period, approve=not send_back, actor=actor()
+    )
     console.print(f"✓ {v.indicator} {v.period} {v.org}: {v.status}")
 
 

@@ -13,7 +13,9 @@ from kho.access.models import OrgCreate, OrgNode, OrgPublic, OrgUpdate
 from kho.cli._common import console, platform, print_json
 from kho.cli.users import AsOpt, JsonOpt, acting
 
-app = typer.Typer(help="Organisations (ministry / province → department → unit).", no_args_is_help=True)
+app = typer.Typer(
+    help="Organisations (ministry / province → department → unit).", no_args_is_help=True
+)
 AllOpt = Annotated[bool, typer.Option("--all", help="Include closed (merged) organisations.")]
 
 
@@ -23,18 +25,33 @@ def create(
     name: str,
     name_en: Annotated[str | None, typer.Option(help="English name.")] = None,
     parent: Annotated[str | None, typer.Option(help="Parent organisation code.")] = None,
-    kind: Annotated[str | None, typer.Option(help="ministry | province | department | unit | …")] = None,
-    unit_code: Annotated[str | None, typer.Option(help="Official administrative unit code.")] = None,
-    valid_from: Annotated[str | None, typer.Option(help="First day of validity, YYYY-MM-DD.")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="ministry | province | department | unit | …")
+    ] = None,
+    unit_code: Annotated[
+        str | None, typer.Option(help="Official administrative unit code.")
+    ] = None,
+    valid_from: Annotated[
+        str | None, typer.Option(help="First day of validity, YYYY-MM-DD.")
+    ] = None,
     as_user: AsOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Create an organisation."""
     p = platform()
     p.init()
-    org = p.access.orgs.create(OrgCreate(code=code, name_vi=name, name_en=name_en, parent_code=parent, kind=kind,
-                                         admin_unit_code=unit_code, valid_from=_day(valid_from)),
-                               actor=acting(as_user))
+    org = p.access.orgs.create(
+        OrgCreate(
+            code=code,
+            name_vi=name,
+            name_en=name_en,
+            parent_code=parent,
+            kind=kind,
+            admin_unit_code=unit_code,
+            valid_from=_day(valid_from),
+        ),
+        actor=acting(as_user),
+    )
     _done(org, json_out, "created")
 
 
@@ -50,7 +67,9 @@ def list_(all_: AllOpt = False, json_out: JsonOpt = False) -> None:
         tb.add_column(col)
     for o in orgs:
         valid = f"{o.valid_from or ''}…{o.valid_to or ''}" if o.valid_from or o.valid_to else ""
-        tb.add_row(o.code, o.name_vi, o.name_en or "", o.parent_code or "", valid, o.successor_code or "")
+        tb.add_row(
+            o.code, o.name_vi, o.name_en or "", o.parent_code or "", valid, o.successor_code or ""
+        )
     console.print(tb)
 
 
@@ -77,7 +96,13 @@ def update(
     json_out: JsonOpt = False,
 ) -> None:
     """Change an organisation's names, parent or kind."""
-    fields = {"name_vi": name, "name_en": name_en, "parent_code": parent, "kind": kind, "admin_unit_code": unit_code}
+    fields = {
+        "name_vi": name,
+        "name_en": name_en,
+        "parent_code": parent,
+        "kind": kind,
+        "admin_unit_code": unit_code,
+    }
     data = OrgUpdate(**{k: v for k, v in fields.items() if v is not None})
     _done(platform().access.orgs.update(code, data, actor=acting(as_user)), json_out, "updated")
 
@@ -86,7 +111,9 @@ def update(
 def close(
     code: str,
     successor: Annotated[str | None, typer.Option(help="Organisation that takes over.")] = None,
-    on: Annotated[str | None, typer.Option(help="Day it closes, YYYY-MM-DD (default today).")] = None,
+    on: Annotated[
+        str | None, typer.Option(help="Day it closes, YYYY-MM-DD (default today).")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Close an organisation; its datasets and grants stay attached and follow the successor."""
@@ -98,7 +125,9 @@ def close(
 def merge(
     codes: Annotated[list[str], typer.Argument(help="Organisations to close.")],
     into: Annotated[str, typer.Option(help="Organisation that succeeds them (create it first).")],
-    on: Annotated[str | None, typer.Option(help="Day of the merger, YYYY-MM-DD (default today).")] = None,
+    on: Annotated[
+        str | None, typer.Option(help="Day of the merger, YYYY-MM-DD (default today).")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Merge organisations into one: each is closed with INTO as its successor."""
@@ -136,7 +165,9 @@ def _day(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(f"{text!r} is not a date.", hint="Write YYYY-MM-DD, e.g. 2025-07-01.") from None
+        raise InvalidInput(
+            f"{text!r} is not a date.", hint="Write YYYY-MM-DD, e.g. 2025-07-01."
+        ) from None
 
 
 def _done(org: OrgPublic, json_out: bool, verb: str) -> None:

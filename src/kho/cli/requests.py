@@ -13,8 +13,10 @@ from kho.cli._common import console, platform, print_json
 from kho.cli.grants import ColumnOpt, ExpiresOpt, WhereOpt, expiry
 from kho.cli.users import AsOpt, JsonOpt, acting
 
-app = typer.Typer(help="Access requests: create, list, approve (possibly narrower), refuse, withdraw.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Access requests: create, list, approve (possibly narrower), refuse, withdraw.",
+    no_args_is_help=True,
+)
 
 
 @app.command("create")
@@ -26,31 +28,54 @@ def create(
     json_out: JsonOpt = False,
 ) -> None:
     """Ask for read access to a dataset."""
-    req = platform().access.requests.create(RequestCreate(dataset=dataset, purpose=purpose, columns=column or None),
-                                            actor=acting(as_user))
+    req = platform().access.requests.create(
+        RequestCreate(dataset=dataset, purpose=purpose, columns=column or None),
+        actor=acting(as_user),
+    )
     show(req, json_out)
 
 
 @app.command("list")
 def list_(
-    status: Annotated[str | None, typer.Option(help="pending | approved | refused | expired | withdrawn")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="pending | approved | refused | expired | withdrawn")
+    ] = None,
     dataset: Annotated[str | None, typer.Option(help="Only requests for this dataset.")] = None,
     mine: Annotated[bool, typer.Option("--mine", help="Only requests I made.")] = False,
     as_user: AsOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List requests: your own, and those you decide as an organisation admin."""
-    reqs = platform().access.requests.list(actor=acting(as_user), status=status, dataset=dataset, mine=mine)
+    reqs = platform().access.requests.list(
+        actor=acting(as_user), status=status, dataset=dataset, mine=mine
+    )
     if json_out:
         print_json([r.model_dump(mode="json") for r in reqs])
         return
     tb = Table(title=f"Access requests ({len(reqs)})")
-    for col in ("Id", "Dataset", "Owner", "By", "Purpose", "Status", "Decided by", "Reason / expires"):
+    for col in (
+        "Id",
+        "Dataset",
+        "Owner",
+        "By",
+        "Purpose",
+        "Status",
+        "Decided by",
+        "Reason / expires",
+    ):
         tb.add_column(col)
     for r in reqs:
         tail = r.reason or (f"{r.expires_at:%Y-%m-%d}" if r.expires_at else "")
-        tb.add_row(str(r.id), r.dataset, r.owner_org or "", r.username, r.purpose[:60], r.status,
-                   r.decided_by or "", tail)
+        tb.add_row(
+            str(r.id),
+            r.dataset,
+            r.owner_org or "",
+            r.username,
+            r.purpose[:60],
+            r.status,
+            r.decided_by or "",
+            tail,
+        )
     console.print(tb)
 
 
@@ -64,8 +89,11 @@ def approve(
     json_out: JsonOpt = False,
 ) -> None:
     """Approve a request, optionally for fewer columns, some rows or a shorter time (default one year)."""
-    data = RequestApprove(columns=column or None, rows=[rowfilters.parse(w) for w in where] if where else None,
-                          expires_at=expiry(expires))
+    data = RequestApprove(
+        columns=column or None,
+        rows=[rowfilters.parse(w) for w in where] if where else None,
+        expires_at=expiry(expires),
+    )
     show(platform().access.requests.approve(request_id, data, actor=acting(as_user)), json_out)
 
 
@@ -81,8 +109,11 @@ def refuse(
 
 
 @app.command("withdraw")
-def withdraw(request_id: int, as_user: Annotated[str, typer.Option("--as", help="The requester.")],
-             json_out: JsonOpt = False) -> None:
+def withdraw(
+    request_id: int,
+    as_user: Annotated[str, typer.Option("--as", help="The requester.")],
+    json_out: JsonOpt = False,
+) -> None:
     """Withdraw your own pending request."""
     show(platform().access.requests.withdraw(request_id, actor=acting(as_user)), json_out)
 
@@ -91,6 +122,13 @@ def show(r: RequestPublic, json_out: bool) -> None:
     if json_out:
         print_json(r.model_dump(mode="json"))
         return
-    extra = f" — {r.reason}" if r.reason else (f", grant {r.grant_id} until {r.expires_at:%Y-%m-%d}"
-                                               if r.grant_id and r.expires_at else "")
+    extra = (
+        f" — {r.reason}"
+        if r.reason
+        else (
+            f", grant {r.grant_id} until {r.expires_at:%Y-%m-%d}"
+            if r.grant_id and r.expires_at
+            else ""
+        )
+    )
     console.print(f"[green]✓[/] request {r.id} by {r.username} for {r.dataset}: {r.status}{extra}")

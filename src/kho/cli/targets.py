@@ -10,8 +10,10 @@ from rich.table import Table
 from kho.cli._common import actor, console, platform, print_json
 from kho.indicators.models import Target, TargetCreate
 
-app = typer.Typer(help="Targets: set (top-down), propose (bottom-up), approve, send back, list.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Targets: set (top-down), propose (bottom-up), approve, send back, list.",
+    no_args_is_help=True,
+)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 OrgOpt = Annotated[str, typer.Option(help="Unit the target is for; '*' = default for all units.")]
 PeriodOpt = Annotated[str, typer.Option("--period", "-p", help="2025, 2025Q1, 202501 or 2025W05.")]
@@ -21,32 +23,68 @@ HighOpt = Annotated[float | None, typer.Option(help="Range: highest acceptable v
 NoteOpt = Annotated[str | None, typer.Option(help="Comment kept with the target.")]
 
 
-def _create(code: str, org: str, period: str, value: float | None, low: float | None, high: float | None,
-            note: str | None) -> TargetCreate:
+def _create(
+    code: str,
+    org: str,
+    period: str,
+    value: float | None,
+    low: float | None,
+    high: float | None,
+    note: str | None,
+) -> TargetCreate:
     from pydantic import ValidationError
 
     from kho.errors import InvalidInput
 
     try:
-        return TargetCreate(indicator=code, org=org, period=period, value=value, low=low, high=high, note=note)
+        return TargetCreate(
+            indicator=code, org=org, period=period, value=value, low=low, high=high, note=note
+        )
     except ValidationError as exc:
-        raise InvalidInput(f"Target not valid: {exc.errors()[0]['msg']}.",
-                           hint="Give --value, or --low and/or --high.") from exc
+        raise InvalidInput(
+            f"Target not valid: {exc.errors()[0]['msg']}.",
+            hint="Give --value, or --low and/or --high.",
+        ) from exc
 
 
 @app.command("set")
-def set_(code: str, org: OrgOpt, period: PeriodOpt, value: ValueOpt = None, low: LowOpt = None,
-         high: HighOpt = None, note: NoteOpt = None, json_out: JsonOpt = False) -> None:
+def set_(
+    code: str,
+    org: OrgOpt,
+    period: PeriodOpt,
+    value: ValueOpt = None,
+    low: LowOpt = None,
+    high: HighOpt = None,
+    note: NoteOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
     """Assign a target to a unit below yours (top-down)."""
-    _done(platform().indicators.targets.set(_create(code, org, period, value, low, high, note), actor=actor()), json_out)
+    _done(
+        platform().indicators.targets.set(
+            _create(code, org, period, value, low, high, note), actor=actor()
+        ),
+        json_out,
+    )
 
 
 @app.command("propose")
-def propose(code: str, org: OrgOpt, period: PeriodOpt, value: ValueOpt = None, low: LowOpt = None,
-            high: HighOpt = None, note: NoteOpt = None, json_out: JsonOpt = False) -> None:
+def propose(
+    code: str,
+    org: OrgOpt,
+    period: PeriodOpt,
+    value: ValueOpt = None,
+    low: LowOpt = None,
+    high: HighOpt = None,
+    note: NoteOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
     """Register your unit's own target (bottom-up); it counts once approved."""
-    _done(platform().indicators.targets.propose(_create(code, org, period, value, low, high, note), actor=actor()),
-          json_out)
+    _done(
+        platform().indicators.targets.propose(
+            _create(code, org, period, value, low, high, note), actor=actor()
+        ),
+        json_out,
+    )
 
 
 @app.command("approve")
@@ -62,21 +100,49 @@ def send_back(target_id: int, note: NoteOpt = None, json_out: JsonOpt = False) -
 
 
 @app.command("list")
-def list_(code: str, org: Annotated[str | None, typer.Option(help="Only this unit.")] = None,
-          period: Annotated[str | None, typer.Option("--period", "-p", help="Only this period.")] = None,
-          json_out: JsonOpt = False) -> None:
+def list_(
+    code: str,
+    org: Annotated[str | None, typer.Option(help="Only this unit.")] = None,
+    period: Annotated[str | None, typer.Option("--period", "-p", help="Only this period.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
     """Every target of an indicator, history included, and which one is in force."""
     items = platform().indicators.targets.list(code, org=org, period=period)
     if json_out:
         print_json([x.model_dump(mode="json") for x in items])
         return
     table = Table(title=f"Targets of {code} ({len(items)})")
-    for col in ("Id", "Unit", "Period", "Kind", "Status", "Target", "Set by", "Set at", "Decided by", "Note"):
+    for col in (
+        "Id",
+        "Unit",
+        "Period",
+        "Kind",
+        "Status",
+        "Target",
+        "Set by",
+        "Set at",
+        "Decided by",
+        "Note",
+    ):
         table.add_column(col)
     for x in items:
-        target = str(x.value) if x.value is not None else f"{x.low if x.low is not None else ''}–{x.high if x.high is not None else ''}"
-        table.add_row(str(x.id), x.org, x.period, x.kind, x.status, target, x.set_by, x.set_at.strftime("%Y-%m-%d %H:%M"),
-                      x.decided_by or "", x.decision_note or x.note or "")
+        target = (
+            str(x.value)
+            if x.value is not None
+            else f"{x.low if x.low is not None else ''}–{x.high if x.high is not None else ''}"
+        )
+        table.add_row(
+            str(x.id),
+            x.org,
+            x.period,
+            x.kind,
+            x.status,
+            target,
+            x.set_by,
+            x.set_at.strftime("%Y-%m-%d %H:%M"),
+            x.decided_by or "",
+            x.decision_note or x.note or "",
+        )
     console.print(table)
 
 
@@ -85,4 +151,6 @@ def _done(x: Target, json_out: bool) -> None:
         print_json(x.model_dump(mode="json"))
         return
     target = x.value if x.value is not None else f"{x.low}–{x.high}"
-    console.print(f"✓ target {x.id}: {x.indicator} {x.org} {x.period} = {target} ({x.kind}, {x.status})")
+    console.print(
+        f"✓ target {x.id}: {x.indicator} {x.org} {x.period} = {target} ({x.kind}, {x.status})"
+    )

@@ -17,27 +17,40 @@ app = typer.Typer(help="API tokens: create (shown once), list, revoke.", no_args
 @app.command("create")
 def create(
     name: Annotated[str, typer.Option(help="What the token is for, e.g. 'dashboard'.")],
-    user: Annotated[str | None, typer.Option(help="Owner (the local operator must name one).")] = None,
-    scope: Annotated[list[str] | None, typer.Option(help="read | write | admin (repeat); default read.")] = None,
+    user: Annotated[
+        str | None, typer.Option(help="Owner (the local operator must name one).")
+    ] = None,
+    scope: Annotated[
+        list[str] | None, typer.Option(help="read | write | admin (repeat); default read.")
+    ] = None,
     expires_days: Annotated[int, typer.Option(help="Days until it expires (1..3650).")] = 90,
     as_user: AsOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Create a token; the secret is printed once and cannot be shown again."""
-    data = TokenCreate(name=name, username=user, scopes=scope or ["read"],  # type: ignore[arg-type]
-                       expires_in_days=expires_days)
+    data = TokenCreate(
+        name=name,
+        username=user,
+        scopes=scope or ["read"],  # type: ignore[arg-type]
+        expires_in_days=expires_days,
+    )
     token = platform().access.tokens.create(data, actor=acting(as_user))
     if json_out:
         print_json(token.model_dump(mode="json"))
         return
-    err_console.print(f"[green]✓[/] token {token.id} for {token.username}, scopes {','.join(token.scopes)}, "
-                      f"expires {token.expires_at:%Y-%m-%d}. Copy it now; it is not shown again:")
+    err_console.print(
+        f"[green]✓[/] token {token.id} for {token.username}, scopes {','.join(token.scopes)}, "
+        f"expires {token.expires_at:%Y-%m-%d}. Copy it now; it is not shown again:"
+    )
     console.print(token.token)
 
 
 @app.command("list")
-def list_(user: Annotated[str | None, typer.Option(help="Only this user's tokens.")] = None,
-          as_user: AsOpt = None, json_out: JsonOpt = False) -> None:
+def list_(
+    user: Annotated[str | None, typer.Option(help="Only this user's tokens.")] = None,
+    as_user: AsOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
     """List tokens (never their secrets)."""
     tokens = platform().access.tokens.list(actor=acting(as_user), username=user)
     if json_out:
@@ -47,9 +60,16 @@ def list_(user: Annotated[str | None, typer.Option(help="Only this user's tokens
     for col in ("Id", "User", "Name", "Starts", "Scopes", "Expires", "Last used", "State"):
         tb.add_column(col)
     for t in tokens:
-        tb.add_row(str(t.id), t.username, t.name, t.prefix + "…", ",".join(t.scopes),
-                   f"{t.expires_at:%Y-%m-%d}" if t.expires_at else "", f"{t.last_used_at:%Y-%m-%d %H:%M}"
-                   if t.last_used_at else "", t.state)
+        tb.add_row(
+            str(t.id),
+            t.username,
+            t.name,
+            t.prefix + "…",
+            ",".join(t.scopes),
+            f"{t.expires_at:%Y-%m-%d}" if t.expires_at else "",
+            f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "",
+            t.state,
+        )
     console.print(tb)
 
 

@@ -13,10 +13,14 @@ from kho.access.models import MembershipPublic, PasswordChange, UserCreate, User
 from kho.cli._common import actor, console, platform, print_json
 from kho.errors import InvalidInput
 
-app = typer.Typer(help="Users, roles per organisation (admin, editor, viewer), platform admins.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Users, roles per organisation (admin, editor, viewer), platform admins.",
+    no_args_is_help=True,
+)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-AsOpt = Annotated[str | None, typer.Option("--as", help="Act as this user instead of the local operator.")]
+AsOpt = Annotated[
+    str | None, typer.Option("--as", help="Act as this user instead of the local operator.")
+]
 PASSWORD_ENV = "KHO_PASSWORD"
 
 
@@ -47,20 +51,32 @@ def create(
     username: str,
     full_name: Annotated[str, typer.Option(help="Full name.")] = "",
     email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
-    password: Annotated[str | None, typer.Option(help=f"Password (else ${PASSWORD_ENV}, else asked).")] = None,
+    password: Annotated[
+        str | None, typer.Option(help=f"Password (else ${PASSWORD_ENV}, else asked).")
+    ] = None,
     admin: Annotated[bool, typer.Option("--admin", help="Make a platform administrator.")] = False,
-    role: Annotated[list[str] | None, typer.Option("--role", help="ORG:ROLE, e.g. SO-YT:editor (repeat).")] = None,
+    role: Annotated[
+        list[str] | None, typer.Option("--role", help="ORG:ROLE, e.g. SO-YT:editor (repeat).")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Create a user (the first admin: `kho users create NAME --admin`)."""
-    data = UserCreate(username=username, full_name=full_name, email=email, password=_password(password),
-                      is_platform_admin=admin, memberships=[_membership(r) for r in role or []])
+    data = UserCreate(
+        username=username,
+        full_name=full_name,
+        email=email,
+        password=_password(password),
+        is_platform_admin=admin,
+        memberships=[_membership(r) for r in role or []],
+    )
     _show(platform().access.users.create(data, actor=acting(None)), json_out, "created")
 
 
 @app.command("list")
-def list_(org: Annotated[str | None, typer.Option(help="Only members of this organisation.")] = None,
-          json_out: JsonOpt = False) -> None:
+def list_(
+    org: Annotated[str | None, typer.Option(help="Only members of this organisation.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
     """List users."""
     users = platform().access.users.list(actor=acting(None), org_code=org)
     if json_out:
@@ -71,8 +87,14 @@ def list_(org: Annotated[str | None, typer.Option(help="Only members of this org
         tb.add_column(col)
     for u in users:
         roles = ", ".join(f"{m.org_code}:{m.role}" for m in u.memberships)
-        tb.add_row(u.username, u.full_name, roles, "✓" if u.is_platform_admin else "",
-                   "✓" if u.is_active else "✗", "locked" if u.is_locked else "")
+        tb.add_row(
+            u.username,
+            u.full_name,
+            roles,
+            "✓" if u.is_platform_admin else "",
+            "✓" if u.is_active else "✗",
+            "locked" if u.is_locked else "",
+        )
     console.print(tb)
 
 
@@ -92,30 +114,44 @@ def update(
     username: str,
     full_name: Annotated[str | None, typer.Option(help="Full name.")] = None,
     email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
-    admin: Annotated[bool | None, typer.Option("--admin/--no-admin", help="Platform administrator.")] = None,
+    admin: Annotated[
+        bool | None, typer.Option("--admin/--no-admin", help="Platform administrator.")
+    ] = None,
     active: Annotated[bool | None, typer.Option("--active/--inactive", help="May sign in.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Change a user's name, e-mail, admin flag, or deactivate them."""
-    fields = {"full_name": full_name, "email": email, "is_platform_admin": admin, "is_active": active}
-    data = UserUpdate(**{k: v for k, v in fields.items() if v is not None})
+    fields = {
+        "full_name": full_name,
+        "email": email,
+        "is_platform_admin": admin,
+        "is_active": active,
+    }
+    data = UserUpdate.model_validate({k: v for k, v in fields.items() if v is not None})
     _show(platform().access.users.update(username, data, actor=acting(None)), json_out, "updated")
 
 
 @app.command("passwd")
-def passwd(username: str,
-           password: Annotated[str | None, typer.Option(help=f"New password (else ${PASSWORD_ENV}, else asked).")]
-           = None) -> None:
+def passwd(
+    username: str,
+    password: Annotated[
+        str | None, typer.Option(help=f"New password (else ${PASSWORD_ENV}, else asked).")
+    ] = None,
+) -> None:
     """Set a user's password (signs them out everywhere)."""
-    platform().access.users.set_password(username, PasswordChange(new_password=_password(password)),
-                                         actor=acting(None))
+    platform().access.users.set_password(
+        username, PasswordChange(new_password=_password(password)), actor=acting(None)
+    )
     console.print(f"[green]✓[/] password of {username} set")
 
 
 @app.command("role")
 def role(
-    username: str, org: str,
-    role_name: Annotated[str | None, typer.Argument(metavar="ROLE", help="admin | editor | viewer")] = None,
+    username: str,
+    org: str,
+    role_name: Annotated[
+        str | None, typer.Argument(metavar="ROLE", help="admin | editor | viewer")
+    ] = None,
     remove: Annotated[bool, typer.Option("--remove", help="Take the role away.")] = False,
     as_user: AsOpt = None,
     json_out: JsonOpt = False,
@@ -123,7 +159,9 @@ def role(
     """Give a user a role in an organisation (or --remove it)."""
     if not remove and role_name is None:
         raise InvalidInput("Say which role: admin, editor or viewer (or --remove).")
-    user = platform().access.users.set_role(username, org, None if remove else role_name, actor=acting(as_user))
+    user = platform().access.users.set_role(
+        username, org, None if remove else role_name, actor=acting(as_user)
+    )
     _show(user, json_out, "roles of")
 
 

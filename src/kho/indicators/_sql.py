@@ -11,10 +11,15 @@ from kho.errors import InvalidInput
 from kho.indicators.models import Condition, Measure, TableSource
 
 FUNCTIONS = ("count", "sum", "min", "max", "count_distinct")
-_AGG = re.compile(r"^\s*(?P<fn>[a-z_]+)\s*\(\s*(?P<arg>\*|[A-Za-z_][A-Za-z0-9_]*)\s*\)\s*"
-                  r"(?:filter\s*\(\s*where\s+(?P<cond>.+)\)\s*)?$", re.IGNORECASE | re.DOTALL)
-_TOKEN = re.compile(r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>-?\d+(?:\.\d+)?)|(?P<op><>|!=|>=|<=|=|<|>)"
-                    r"|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<punct>[(),]))")
+_AGG = re.compile(
+    r"^\s*(?P<fn>[a-z_]+)\s*\(\s*(?P<arg>\*|[A-Za-z_][A-Za-z0-9_]*)\s*\)\s*"
+    r"(?:filter\s*\(\s*where\s+(?P<cond>.+)\)\s*)?$",
+    re.IGNORECASE | re.DOTALL,
+)
+_TOKEN = re.compile(
+    r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>-?\d+(?:\.\d+)?)|(?P<op><>|!=|>=|<=|=|<|>)"
+    r"|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<punct>[(),]))"
+)
 DATE_TYPES = ("date", "datetime", "timestamp")
 
 
@@ -33,9 +38,11 @@ def parse_measure(measure: Measure) -> ParsedMeasure:
     """Split ``fn(col) FILTER (WHERE …)`` into parts; anything else is refused with the accepted forms."""
     match = _AGG.match(measure.aggregate)
     if not match or match.group("fn").lower() not in FUNCTIONS:
-        raise InvalidInput(f"Aggregate {measure.aggregate!r} is not understood.",
-                           hint="Use count(*), count(col), sum(col), min(col), max(col) or "
-                                "count_distinct(col), optionally FILTER (WHERE col = 'value' AND …).")
+        raise InvalidInput(
+            f"Aggregate {measure.aggregate!r} is not understood.",
+            hint="Use count(*), count(col), sum(col), min(col), max(col) or "
+            "count_distinct(col), optionally FILTER (WHERE col = 'value' AND …).",
+        )
     fn, arg = match.group("fn").lower(), match.group("arg")
     if arg == "*" and fn != "count":
         raise InvalidInput(f"{fn}(*) is not an aggregate; name a column.")
@@ -47,8 +54,10 @@ def parse_conditions(text: str) -> list[Condition]:
     """Parse ``a = 'x' AND b IS NOT NULL AND c IN ('p', 'q')`` into conditions."""
     tokens = [(m.lastgroup, m.group(m.lastgroup or "")) for m in _TOKEN.finditer(text)]
     if "".join(t[1] for t in tokens).replace(" ", "") != re.sub(r"\s+", "", text):
-        raise InvalidInput(f"Filter {text!r} has characters Kho cannot read.",
-                           hint="Write col = 'value', col IN ('a','b'), col IS [NOT] NULL, joined by AND.")
+        raise InvalidInput(
+            f"Filter {text!r} has characters Kho cannot read.",
+            hint="Write col = 'value', col IN ('a','b'), col IS [NOT] NULL, joined by AND.",
+        )
     out: list[Condition] = []
     pos = 0
     while pos < len(tokens):
@@ -75,7 +84,9 @@ def _condition(tokens: list[tuple[str | None, str]], pos: int, text: str) -> tup
             negated = tokens[pos + 2][1].upper() == "NOT"
             if tokens[pos + 2 + negated][1].upper() != "NULL":
                 raise IndexError
-            return Condition(column=column, op="not_null" if negated else "is_null"), pos + 3 + negated
+            return Condition(
+                column=column, op="not_null" if negated else "is_null"
+            ), pos + 3 + negated
         negated = words == "NOT"
         if tokens[pos + 1 + negated][1].upper() == "IN" and tokens[pos + 2 + negated][1] == "(":
             values, p = [], pos + 3 + negated
@@ -85,8 +96,10 @@ def _condition(tokens: list[tuple[str | None, str]], pos: int, text: str) -> tup
             return Condition(column=column, op="not_in" if negated else "in", value=values), p + 1
     except IndexError:
         pass
-    raise InvalidInput(f"Cannot read the condition at {' '.join(t[1] for t in tokens[pos:pos + 4])!r} in {text!r}.",
-                       hint="Write col = 'value', col IN ('a','b'), col IS [NOT] NULL, joined by AND.")
+    raise InvalidInput(
+        f"Cannot read the condition at {' '.join(t[1] for t in tokens[pos : pos + 4])!r} in {text!r}.",
+        hint="Write col = 'value', col IN ('a','b'), col IS [NOT] NULL, joined by AND.",
+    )
 
 
 def _literal(token: tuple[str | None, str]) -> Any:
@@ -148,12 +161,17 @@ def validate_columns(source: TableSource, columns: dict[str, str]) -> None:
         names += [*([m.column] if m.column else []), *(c.column for c in m.conditions)]
     for name in names:
         if name not in columns:
-            raise InvalidInput(f"Column {name!r} is not in table {source.dataset!r}; columns: "
-                               f"{', '.join(columns)}.", hint="Fix the indicator definition or the pack.")
+            raise InvalidInput(
+                f"Column {name!r} is not in table {source.dataset!r}; columns: "
+                f"{', '.join(columns)}.",
+                hint="Fix the indicator definition or the pack.",
+            )
     if columns[source.date_column] not in DATE_TYPES:
-        raise InvalidInput(f"Date column {source.date_column!r} of {source.dataset!r} has type "
-                           f"{columns[source.date_column]!r}, not a date.",
-                           hint="Pick a date column, or retype it when loading.")
+        raise InvalidInput(
+            f"Date column {source.date_column!r} of {source.dataset!r} has type "
+            f"{columns[source.date_column]!r}, not a date.",
+            hint="Pick a date column, or retype it when loading.",
+        )
 
 
 def measures(source: TableSource) -> dict[str, ParsedMeasure]:
@@ -161,11 +179,18 @@ def measures(source: TableSource) -> dict[str, ParsedMeasure]:
     if source.aggregate is not None:
         return {"value": parse_measure(source.aggregate)}
     assert source.numerator is not None and source.denominator is not None
-    return {"numerator": parse_measure(source.numerator), "denominator": parse_measure(source.denominator)}
+    return {
+        "numerator": parse_measure(source.numerator),
+        "denominator": parse_measure(source.denominator),
+    }
 
 
-def base_where(source: TableSource, start: date | None = None, end: date | None = None,
-               org_values: list[str | None] | None = None) -> str:
+def base_where(
+    source: TableSource,
+    start: date | None = None,
+    end: date | None = None,
+    org_values: list[str | None] | None = None,
+) -> str:
     """The WHERE shared by the value query and its trace: date range, filters, units."""
     dcol = quote_ident(source.date_column)
     parts = [f"{dcol} IS NOT NULL"]
@@ -199,14 +224,18 @@ def table_ref(name: str) -> str:
     return quote_ident(name)
 
 
-def cells_sql(source: TableSource, table: str, period_type: str, additive: dict[str, ParsedMeasure]) -> str:
+def cells_sql(
+    source: TableSource, table: str, period_type: str, additive: dict[str, ParsedMeasure]
+) -> str:
     """One grouped query giving additive partial aggregates per raw unit value and finest period."""
     org = quote_ident(source.org_column) if source.org_column else "NULL"
     aggs = ", ".join(f"{render_measure(m)} AS {role}" for role, m in additive.items())
     last = f"CAST(max({quote_ident(source.date_column)}) AS DATE)"
-    return (f"SELECT {org} AS org, {bucket(source, period_type)} AS period, count(*) AS n_rows, {last} AS last_day"
-            + (f", {aggs}" if aggs else "")
-            + f" FROM {table_ref(table)} WHERE {base_where(source)} GROUP BY ALL")
+    return (
+        f"SELECT {org} AS org, {bucket(source, period_type)} AS period, count(*) AS n_rows, {last} AS last_day"
+        + (f", {aggs}" if aggs else "")
+        + f" FROM {table_ref(table)} WHERE {base_where(source)} GROUP BY ALL"
+    )
 
 
 def distinct_sql(source: TableSource, table: str, period_type: str, m: ParsedMeasure) -> str:
@@ -214,17 +243,21 @@ def distinct_sql(source: TableSource, table: str, period_type: str, m: ParsedMea
     org = quote_ident(source.org_column) if source.org_column else "NULL"
     col = quote_ident(m.column or "")
     where = base_where(source) + "".join(f" AND {render_condition(c)}" for c in m.conditions)
-    return (f"SELECT DISTINCT {org} AS org, {bucket(source, period_type)} AS period, {col} AS v "
-            f"FROM {table_ref(table)} WHERE {where} AND {col} IS NOT NULL")
+    return (
+        f"SELECT DISTINCT {org} AS org, {bucket(source, period_type)} AS period, {col} AS v "
+        f"FROM {table_ref(table)} WHERE {where} AND {col} IS NOT NULL"
+    )
 
 
 def fingerprint_sql(source: TableSource, table: str, period_type: str) -> str:
     """Per finest period: rows and a checksum over the columns the indicator reads."""
     used = sorted(_used_columns(source))
     cols = ", ".join(quote_ident(c) for c in used)
-    return (f"SELECT {bucket(source, period_type)} AS period, count(*) AS n_rows, "
-            f"CAST(sum(hash({cols})) AS VARCHAR) AS checksum FROM {table_ref(table)} "
-            f"WHERE {base_where(source)} GROUP BY ALL")
+    return (
+        f"SELECT {bucket(source, period_type)} AS period, count(*) AS n_rows, "
+        f"CAST(sum(hash({cols})) AS VARCHAR) AS checksum FROM {table_ref(table)} "
+        f"WHERE {base_where(source)} GROUP BY ALL"
+    )
 
 
 def _used_columns(source: TableSource) -> set[str]:
@@ -235,8 +268,9 @@ def _used_columns(source: TableSource) -> set[str]:
     return names
 
 
-def value_sql(source: TableSource, table: str, start: date, end: date,
-              org_values: list[str | None] | None) -> str:
+def value_sql(
+    source: TableSource, table: str, start: date, end: date, org_values: list[str | None] | None
+) -> str:
     """A standalone query that recomputes exactly one stored value (runnable with `kho sql`)."""
     ms = measures(source)
     where = base_where(source, start, end, org_values)
@@ -244,13 +278,21 @@ def value_sql(source: TableSource, table: str, start: date, end: date,
         select = f"{render_measure(ms['value'])} AS value"
     else:
         num, den = render_measure(ms["numerator"]), render_measure(ms["denominator"])
-        select = (f"{literal(source.factor)} * ({num}) / NULLIF({den}, 0) AS value, "
-                  f"{num} AS numerator, {den} AS denominator")
+        select = (
+            f"{literal(source.factor)} * ({num}) / NULLIF({den}, 0) AS value, "
+            f"{num} AS numerator, {den} AS denominator"
+        )
     return f"SELECT {select} FROM {table_ref(table)} WHERE {where}"
 
 
-def trace_sql(source: TableSource, table: str, start: date, end: date,
-              org_values: list[str | None] | None, limit: int) -> tuple[str, str]:
+def trace_sql(
+    source: TableSource,
+    table: str,
+    start: date,
+    end: date,
+    org_values: list[str | None] | None,
+    limit: int,
+) -> tuple[str, str]:
     """The rows behind a value (flagged when they count in the numerator) and their total."""
     ms = measures(source)
     where = base_where(source, start, end, org_values)

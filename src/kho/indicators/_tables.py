@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Float, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kho.metadata.models import Base
@@ -49,8 +59,10 @@ class ValueRow(Base):
     sql: Mapped[str | None] = mapped_column(Text)
     lineage: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    __table_args__ = (UniqueConstraint("indicator_code", "period_id", "org_code"),
-                      Index("ix_kho_ind_values_period", "indicator_code", "period_id"))
+    __table_args__ = (
+        UniqueConstraint("indicator_code", "period_id", "org_code"),
+        Index("ix_kho_ind_values_period", "indicator_code", "period_id"),
+    )
 
 
 class FingerprintRow(Base):

@@ -71,7 +71,9 @@ def targets_of(finest: Period, period_types: Iterable[str]) -> list[Period]:
     return [periods.roll_up(finest, k) for k in ("month", "quarter", "year") if k in period_types]  # type: ignore[arg-type]
 
 
-def load_cells(rows: list[tuple[Any, ...]], roles: list[str], distinct: dict[str, list[tuple[Any, ...]]]) -> list[Cell]:
+def load_cells(
+    rows: list[tuple[Any, ...]], roles: list[str], distinct: dict[str, list[tuple[Any, ...]]]
+) -> list[Cell]:
     """Cells from the grouped query (org, period, n_rows, *roles) and the distinct-value queries."""
     cells: dict[tuple[str | None, str], Cell] = {}
     for row in rows:
@@ -89,8 +91,15 @@ def _num(v: Any) -> float | None:
     return None if v is None else float(v)
 
 
-def roll_up(cells: list[Cell], *, source: TableSource, resolver: Resolver, tree: OrgTree,
-            wanted: set[str], period_types: list[str]) -> list[NodeValue]:
+def roll_up(
+    cells: list[Cell],
+    *,
+    source: TableSource,
+    resolver: Resolver,
+    tree: OrgTree,
+    wanted: set[str],
+    period_types: list[str],
+) -> list[NodeValue]:
     """Values for every unit on the tree and every wanted period, recomputing ratios from sums."""
     ms = _sql.measures(source)
     groups: dict[tuple[str, str], list[Cell]] = {}
@@ -112,11 +121,28 @@ def roll_up(cells: list[Cell], *, source: TableSource, resolver: Resolver, tree:
     for (node, pid), members in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         parts = _combine(members, ms)
         value, num, den = _value(parts, source)
-        org_values = None if node == ALL_ORGS else sorted(spellings[node], key=lambda s: (s is None, s or ""))
+        org_values = (
+            None
+            if node == ALL_ORGS
+            else sorted(spellings[node], key=lambda s: (s is None, s or ""))
+        )
         p = by_id[pid]
-        days = [c.last_day for c in seen[node] if c.last_day is not None and c.period.start <= p.end]
-        out.append(NodeValue(node, tree.parent(node), p, value, num, den,
-                             sum(c.n_rows for c in members), org_values, max(days, default=None)))
+        days = [
+            c.last_day for c in seen[node] if c.last_day is not None and c.period.start <= p.end
+        ]
+        out.append(
+            NodeValue(
+                node,
+                tree.parent(node),
+                p,
+                value,
+                num,
+                den,
+                sum(c.n_rows for c in members),
+                org_values,
+                max(days, default=None),
+            )
+        )
     return out
 
 
@@ -136,7 +162,9 @@ def _combine(members: list[Cell], ms: dict[str, _sql.ParsedMeasure]) -> dict[str
     return parts
 
 
-def _value(parts: dict[str, float | None], source: TableSource) -> tuple[float | None, float | None, float | None]:
+def _value(
+    parts: dict[str, float | None], source: TableSource
+) -> tuple[float | None, float | None, float | None]:
     if "value" in parts:
         return parts["value"], None, None
     num, den = parts["numerator"] or 0.0, parts["denominator"]

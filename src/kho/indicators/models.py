@@ -104,7 +104,8 @@ class IndicatorDef(BaseModel):
     aggregation: Aggregation | None = None
     source: TableSource | CatalogSource | None = Field(default=None, discriminator="kind")
     period_types: list[Literal["year", "quarter", "month", "week"]] = Field(
-        default_factory=lambda: ["month", "quarter", "year"])
+        default_factory=lambda: ["month", "quarter", "year"]
+    )
     org_aliases: dict[str, str] = Field(default_factory=dict)
     org_parents: dict[str, str] = Field(default_factory=dict)
     org_map: dict[str, str] = Field(default_factory=dict)
@@ -112,7 +113,9 @@ class IndicatorDef(BaseModel):
     owner_org: str | None = None
     stale_days: int = Field(default=31, ge=0)
     due_days: int = Field(default=15, ge=0)
-    thresholds: dict[str, float] = Field(default_factory=lambda: {"on_track": 95.0, "at_risk": 80.0})
+    thresholds: dict[str, float] = Field(
+        default_factory=lambda: {"on_track": 95.0, "at_risk": 80.0}
+    )
     targets: list[TargetSpec] = Field(default_factory=list)
     pack: str | None = None
 
@@ -296,6 +299,8 @@ def _conditions(v: Any) -> Any:
     if v is None:
         return []
     if isinstance(v, dict):
-        return [{"column": k, "op": "in" if isinstance(val, list) else "=", "value": val}
-                for k, val in v.items()]
+        return [
+            {"column": k, "op": "in" if isinstance(val, list) else "=", "value": val}
+            for k, val in v.items()
+        ]
     return v

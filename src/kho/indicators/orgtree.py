@@ -23,8 +23,12 @@ def normalise(name: str) -> str:
 class Resolver:
     """Maps raw unit values to unit codes: exact override, then alias, then its normalised spelling."""
 
-    def __init__(self, aliases: Mapping[str, str], overrides: Mapping[str, str] | None = None,
-                 canonical: Iterable[str] = ()):
+    def __init__(
+        self,
+        aliases: Mapping[str, str],
+        overrides: Mapping[str, str] | None = None,
+        canonical: Iterable[str] = (),
+    ):
         self._overrides = dict(overrides or {})
         self._exact = dict(aliases)
         self._folded = {normalise(k): v for k, v in aliases.items()}
@@ -46,7 +50,11 @@ class Resolver:
     def resolve(self, raw: str | None) -> str:
         if raw is None:
             return "?"
-        for step in (self._overrides.get(raw), self._exact.get(raw), self._folded.get(normalise(raw))):
+        for step in (
+            self._overrides.get(raw),
+            self._exact.get(raw),
+            self._folded.get(normalise(raw)),
+        ):
             if step is not None:
                 return self._overrides.get(step, step)
         return raw

@@ -19,7 +19,10 @@ _PATTERNS: dict[PeriodType, re.Pattern[str]] = {
     "week": re.compile(r"^(\d{4})W(0[1-9]|[1-4]\d|5[0-3])$"),
 }
 _COARSER: dict[PeriodType, tuple[PeriodType, ...]] = {
-    "month": ("quarter", "year"), "quarter": ("year",), "year": (), "week": ("year",),
+    "month": ("quarter", "year"),
+    "quarter": ("year",),
+    "year": (),
+    "week": ("year",),
 }
 
 
@@ -64,8 +67,10 @@ def parse(period_id: str) -> Period:
         match = pattern.match(text)
         if match:
             return _build(kind, int(match.group(1)), int(match.group(2)) if kind != "year" else 1)
-    raise InvalidInput(f"Period {period_id!r} is not a period id.",
-                       hint="Use 2025 (year), 2025Q1 (quarter), 202501 (month) or 2025W05 (ISO week).")
+    raise InvalidInput(
+        f"Period {period_id!r} is not a period id.",
+        hint="Use 2025 (year), 2025Q1 (quarter), 202501 (month) or 2025W05 (ISO week).",
+    )
 
 
 def _build(kind: PeriodType, year: int, index: int) -> Period:
@@ -77,7 +82,9 @@ def _build(kind: PeriodType, year: int, index: int) -> Period:
     if kind == "month":
         return Period(date(year, index, 1), _month_end(year, index), kind, f"{year}{index:02d}")
     if index > _weeks_in(year):
-        raise InvalidInput(f"ISO year {year} has {_weeks_in(year)} weeks; there is no week {index}.")
+        raise InvalidInput(
+            f"ISO year {year} has {_weeks_in(year)} weeks; there is no week {index}."
+        )
     start = date.fromisocalendar(year, index, 1)
     return Period(start, start + timedelta(days=6), kind, f"{year}W{index:02d}")
 
@@ -110,8 +117,10 @@ def roll_up(period: Period, kind: PeriodType) -> Period:
     if kind == period.type:
         return period
     if kind not in _COARSER[period.type]:
-        raise InvalidInput(f"A {period.type} does not roll up into a {kind}.",
-                           hint=f"{period.type} rolls up into: {', '.join(_COARSER[period.type]) or 'nothing'}.")
+        raise InvalidInput(
+            f"A {period.type} does not roll up into a {kind}.",
+            hint=f"{period.type} rolls up into: {', '.join(_COARSER[period.type]) or 'nothing'}.",
+        )
     anchor = period.start + timedelta(days=3) if period.type == "week" else period.start
     if period.type == "week":
         return _build("year", anchor.isocalendar()[0], 1)

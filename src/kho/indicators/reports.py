@@ -27,8 +27,15 @@ if TYPE_CHECKING:
     from kho.indicators.service import Indicators
 
 
-def build_report(svc: Indicators, period: str, *, actor: Actor, org: str = ALL_ORGS,
-                 codes: Sequence[str] = (), as_of: datetime | None = None) -> Report:
+def build_report(
+    svc: Indicators,
+    period: str,
+    *,
+    actor: Actor,
+    org: str = ALL_ORGS,
+    codes: Sequence[str] = (),
+    as_of: datetime | None = None,
+) -> Report:
     """The scope unit and each unit directly below it, for every indicator the actor may read."""
     p = periods.parse(period)
     moment = as_of or datetime.now(UTC)
@@ -43,41 +50,91 @@ def build_report(svc: Indicators, period: str, *, actor: Actor, org: str = ALL_O
     return Report(period=p.id, org=org, as_of=moment, rows=rows, completeness=gaps)
 
 
-def _indicator_rows(svc: Indicators, d: IndicatorDef, p: Period, org: str,
-                    moment: datetime) -> tuple[list[ReportRow], dict[str, Any]]:
+def _indicator_rows(
+    svc: Indicators, d: IndicatorDef, p: Period, org: str, moment: datetime
+) -> tuple[list[ReportRow], dict[str, Any]]:
     prev, before = p.previous(), p.year_before()
     cur, old, older = (_by_org(svc, d, x) for x in (p, prev, before))
     units = _units(svc, d, org, cur)
     history = svc.targets.list(d.code)
-    ranks = scoring.rank({u: cur[u].value if u in cur else None for u in units[1:]}, direction=d.direction)
-    out = [_row(svc, d, p, u, cur.get(u), old.get(u), older.get(u), history, moment,
-                ranks.get(u), len(ranks) if u != org else None) for u in units]
-    missing = {kind: [r.org for r in out[1:] if r.completeness == kind]
-               for kind in ("no_data", "stale", "late", "not_approved")}
+    ranks = scoring.rank(
+        {u: cur[u].value if u in cur else None for u in units[1:]}, direction=d.direction
+    )
+    out = [
+        _row(
+            svc,
+            d,
+            p,
+            u,
+            cur.get(u),
+            old.get(u),
+            older.get(u),
+            history,
+            moment,
+            ranks.get(u),
+            len(ranks) if u != org else None,
+        )
+        for u in units
+    ]
+    missing = {
+        kind: [r.org for r in out[1:] if r.completeness == kind]
+        for kind in ("no_data", "stale", "late", "not_approved")
+    }
     missing["expected"] = len(units) - 1
     missing["complete"] = sum(r.completeness == "ok" for r in out[1:])
     return out, missing
 
 
-def _row(svc: Indicators, d: IndicatorDef, p: Period, unit: str, v: IndicatorValue | None,
-         prev: IndicatorValue | None, before: IndicatorValue | None, history: list[Target],
-         moment: datetime, rank: int | None, rank_of: int | None) -> ReportRow:
+def _row(
+    svc: Indicators,
+    d: IndicatorDef,
+    p: Period,
+    unit: str,
+    v: IndicatorValue | None,
+    prev: IndicatorValue | None,
+    before: IndicatorValue | None,
+    history: list[Target],
+    moment: datetime,
+    rank: int | None,
+    rank_of: int | None,
+) -> ReportRow:
     target, why = svc.targets.effective(d.code, unit, p.id, as_of=moment, rows=history)
     actual = v.value if v else None
-    status, pct = scoring.status(d, p, actual, value=target.value if target else None,
-                                 low=target.low if target else None, high=target.high if target else None,
-                                 today=moment.date())
+    status, pct = scoring.status(
+        d,
+        p,
+        actual,
+        value=target.value if target else None,
+        low=target.low if target else None,
+        high=target.high if target else None,
+        today=moment.date(),
+    )
     return ReportRow(
-        indicator=d.code, name=d.name_vi, unit=d.unit, direction=d.direction, org=unit,
-        parent=svc.tree(d).parent(unit), period=p.id, actual=actual,
-        numerator=v.numerator if v else None, denominator=v.denominator if v else None,
-        target=target.value if target else None, target_low=target.low if target else None,
-        target_high=target.high if target else None, target_source=why,
-        achieved_pct=None if pct is None else round(pct, 2), status=status,
-        previous=prev.value if prev else None, change_prev=_diff(actual, prev),
-        year_before=before.value if before else None, change_yoy=_diff(actual, before),
-        rank=rank, rank_of=rank_of if rank is not None else None,
-        completeness=_completeness(d, p, v, moment.date()), last_data=v.last_data if v else None)
+        indicator=d.code,
+        name=d.name_vi,
+        unit=d.unit,
+        direction=d.direction,
+        org=unit,
+        parent=svc.tree(d).parent(unit),
+        period=p.id,
+        actual=actual,
+        numerator=v.numerator if v else None,
+        denominator=v.denominator if v else None,
+        target=target.value if target else None,
+        target_low=target.low if target else None,
+        target_high=target.high if target else None,
+        target_source=why,
+        achieved_pct=None if pct is None else round(pct, 2),
+        status=status,
+        previous=prev.value if prev else None,
+        change_prev=_diff(actual, prev),
+        year_before=before.value if before else None,
+        change_yoy=_diff(actual, before),
+        rank=rank,
+        rank_of=rank_of if rank is not None else None,
+        completeness=_completeness(d, p, v, moment.date()),
+        last_data=v.last_data if v else None,
+    )
 
 
 def _diff(actual: float | None, other: IndicatorValue | None) -> float | None:
@@ -105,8 +162,11 @@ def _by_org(svc: Indicators, d: IndicatorDef, p: Period) -> dict[str, IndicatorV
     if d.type == "reported":
         return {v.org: v for v in reported_values(svc, d, p.id)}
     with svc._sessions() as s:  # noqa: SLF001 - same concern
-        rows = s.scalars(select(t.ValueRow).where(t.ValueRow.indicator_code == d.code,
-                                                  t.ValueRow.period_id == p.id)).all()
+        rows = s.scalars(
+            select(t.ValueRow).where(
+                t.ValueRow.indicator_code == d.code, t.ValueRow.period_id == p.id
+            )
+        ).all()
     from kho.indicators.service import _value
 
     return {r.org_code: _value(r) for r in rows}
@@ -119,8 +179,13 @@ def _units(svc: Indicators, d: IndicatorDef, org: str, cur: dict[str, IndicatorV
         known = set(cur) | set(tree.parents)
     else:
         with svc._sessions() as s:  # noqa: SLF001 - same concern
-            known = set(s.scalars(select(t.ValueRow.org_code).distinct()
-                                  .where(t.ValueRow.indicator_code == d.code)).all())
+            known = set(
+                s.scalars(
+                    select(t.ValueRow.org_code)
+                    .distinct()
+                    .where(t.ValueRow.indicator_code == d.code)
+                ).all()
+            )
     return [org, *tree.children(org, known)]
 
 
@@ -128,12 +193,27 @@ def reported_values(svc: Indicators, d: IndicatorDef, period_id: str) -> list[In
     """Entered values, plus parents rolled up from their approved children when they entered none."""
     entries = svc.reporting.list(d.code, period=period_id)
     tree = svc.tree(d)
-    out = {e.org: IndicatorValue(indicator=d.code, period=e.period, org=e.org, parent=tree.parent(e.org),
-                                 value=e.value, numerator=e.numerator, denominator=e.denominator, rows=1,
-                                 status=e.status, lineage={"kind": "reported", "entered_by": e.entered_by,
-                                                           "entered_at": e.entered_at.isoformat(),
-                                                           "decided_by": e.decided_by, "is_late": e.is_late})
-           for e in entries}
+    out = {
+        e.org: IndicatorValue(
+            indicator=d.code,
+            period=e.period,
+            org=e.org,
+            parent=tree.parent(e.org),
+            value=e.value,
+            numerator=e.numerator,
+            denominator=e.denominator,
+            rows=1,
+            status=e.status,
+            lineage={
+                "kind": "reported",
+                "entered_by": e.entered_by,
+                "entered_at": e.entered_at.isoformat(),
+                "decided_by": e.decided_by,
+                "is_late": e.is_late,
+            },
+        )
+        for e in entries
+    }
     if d.aggregation == "none":
         return list(out.values())
     approved = [e for e in entries if e.status == "approved"]
@@ -145,14 +225,24 @@ def reported_values(svc: Indicators, d: IndicatorDef, period_id: str) -> list[In
         if node in out:
             continue
         value, num, den = _aggregate(d, members)
-        out[node] = IndicatorValue(indicator=d.code, period=period_id, org=node, parent=tree.parent(node),
-                                   value=value, numerator=num, denominator=den, rows=len(members),
-                                   status="approved", lineage={"kind": "rollup",
-                                                               "from": sorted(m.org for m in members)})
+        out[node] = IndicatorValue(
+            indicator=d.code,
+            period=period_id,
+            org=node,
+            parent=tree.parent(node),
+            value=value,
+            numerator=num,
+            denominator=den,
+            rows=len(members),
+            status="approved",
+            lineage={"kind": "rollup", "from": sorted(m.org for m in members)},
+        )
     return sorted(out.values(), key=lambda v: v.org)
 
 
-def _aggregate(d: IndicatorDef, members: list[Any]) -> tuple[float | None, float | None, float | None]:
+def _aggregate(
+    d: IndicatorDef, members: list[Any]
+) -> tuple[float | None, float | None, float | None]:
     if d.aggregation == "ratio":
         num = sum(m.numerator or 0.0 for m in members)
         den = sum(m.denominator or 0.0 for m in members)
@@ -165,20 +255,33 @@ def _aggregate(d: IndicatorDef, members: list[Any]) -> tuple[float | None, float
     return float(agg(vals)), None, None
 
 
-def analytics(svc: Indicators, dx: Sequence[str], pe: Sequence[str], ou: Sequence[str], *,
-              actor: Actor, include_num_den: bool = False) -> Analytics:
+def analytics(
+    svc: Indicators,
+    dx: Sequence[str],
+    pe: Sequence[str],
+    ou: Sequence[str],
+    *,
+    actor: Actor,
+    include_num_den: bool = False,
+) -> Analytics:
     """DHIS2-shaped answer for indicators × periods × units; values as strings rounded to decimals."""
     if not dx or not pe:
-        raise InvalidInput("Name at least one indicator (dx) and one period (pe).",
-                           hint="Example: ?dx=DVC_TRUC_TUYEN&pe=2025Q1;2025Q2&ou=ALL")
+        raise InvalidInput(
+            "Name at least one indicator (dx) and one period (pe).",
+            hint="Example: ?dx=DVC_TRUC_TUYEN&pe=2025Q1;2025Q2&ou=ALL",
+        )
     pids = [periods.parse(p).id for p in pe]
-    headers = [{"name": "dx", "column": "Data", "valueType": "TEXT"},
-               {"name": "pe", "column": "Period", "valueType": "TEXT"},
-               {"name": "ou", "column": "Organisation unit", "valueType": "TEXT"},
-               {"name": "value", "column": "Value", "valueType": "NUMBER"}]
+    headers = [
+        {"name": "dx", "column": "Data", "valueType": "TEXT"},
+        {"name": "pe", "column": "Period", "valueType": "TEXT"},
+        {"name": "ou", "column": "Organisation unit", "valueType": "TEXT"},
+        {"name": "value", "column": "Value", "valueType": "NUMBER"},
+    ]
     if include_num_den:
-        headers += [{"name": "numerator", "column": "Numerator", "valueType": "NUMBER"},
-                    {"name": "denominator", "column": "Denominator", "valueType": "NUMBER"}]
+        headers += [
+            {"name": "numerator", "column": "Numerator", "valueType": "NUMBER"},
+            {"name": "denominator", "column": "Denominator", "valueType": "NUMBER"},
+        ]
     rows: list[list[str | None]] = []
     items: dict[str, dict[str, str]] = {}
     for code in dx:
@@ -193,9 +296,17 @@ def analytics(svc: Indicators, dx: Sequence[str], pe: Sequence[str], ou: Sequenc
             rows.append(row)
     items.update({p: {"name": p} for p in pids})
     items.update({o: {"name": o} for o in ou})
-    return Analytics(headers=headers, rows=rows, height=len(rows), width=len(headers),
-                     metaData={"items": items, "names": {k: v["name"] for k, v in items.items()},
-                               "dimensions": {"dx": list(dx), "pe": pids, "ou": list(ou)}})
+    return Analytics(
+        headers=headers,
+        rows=rows,
+        height=len(rows),
+        width=len(headers),
+        metaData={
+            "items": items,
+            "names": {k: v["name"] for k, v in items.items()},
+            "dimensions": {"dx": list(dx), "pe": pids, "ou": list(ou)},
+        },
+    )
 
 
 def _fmt(value: float | None, decimals: int) -> str | None:
@@ -205,9 +316,30 @@ def _fmt(value: float | None, decimals: int) -> str | None:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-COLUMNS = ("indicator", "name", "org", "period", "actual", "unit", "target", "target_low", "target_high",
-           "achieved_pct", "status", "previous", "change_prev", "year_before", "change_yoy", "rank",
-           "rank_of", "completeness", "last_data", "numerator", "denominator", "target_source")
+COLUMNS = (
+    "indicator",
+    "name",
+    "org",
+    "period",
+    "actual",
+    "unit",
+    "target",
+    "target_low",
+    "target_high",
+    "achieved_pct",
+    "status",
+    "previous",
+    "change_prev",
+    "year_before",
+    "change_yoy",
+    "rank",
+    "rank_of",
+    "completeness",
+    "last_data",
+    "numerator",
+    "denominator",
+    "target_source",
+)
 
 
 def to_xlsx(report: Report) -> bytes:
@@ -229,8 +361,14 @@ def to_xlsx(report: Report) -> bytes:
     gaps = wb.create_sheet("Completeness")
     gaps.append(["indicator", "expected", "complete", "no_data", "stale", "late", "not_approved"])
     for code, g in report.completeness.items():
-        gaps.append([code, g["expected"], g["complete"], *(", ".join(g[k]) for k in
-                                                            ("no_data", "stale", "late", "not_approved"))])
+        gaps.append(
+            [
+                code,
+                g["expected"],
+                g["complete"],
+                *(", ".join(g[k]) for k in ("no_data", "stale", "late", "not_approved")),
+            ]
+        )
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

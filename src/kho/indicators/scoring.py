@@ -8,8 +8,9 @@ from kho.indicators.models import IndicatorDef, Status
 from kho.indicators.periods import Period
 
 
-def achievement(actual: float, *, value: float | None, low: float | None, high: float | None,
-                direction: str) -> float | None:
+def achievement(
+    actual: float, *, value: float | None, low: float | None, high: float | None, direction: str
+) -> float | None:
     """% of the target reached; 100 means met. A range is met anywhere inside it."""
     if value is not None:
         return _toward(actual, value, higher=direction == "higher")
@@ -30,8 +31,16 @@ def _toward(actual: float, target: float, *, higher: bool) -> float | None:
     return 100.0 * target / actual
 
 
-def status(d: IndicatorDef, period: Period, actual: float | None, *, value: float | None,
-           low: float | None, high: float | None, today: date) -> tuple[Status, float | None]:
+def status(
+    d: IndicatorDef,
+    period: Period,
+    actual: float | None,
+    *,
+    value: float | None,
+    low: float | None,
+    high: float | None,
+    today: date,
+) -> tuple[Status, float | None]:
     """Closed periods are achieved or missed; open ones are on track or at risk against the pace so far."""
     if actual is None:
         return "no_data", None
@@ -49,8 +58,12 @@ def status(d: IndicatorDef, period: Period, actual: float | None, *, value: floa
     if additive:
         share = period.fraction_elapsed(today)
         scale = lambda x: None if x is None else x * share  # noqa: E731
-        pace = achievement(actual, value=scale(value), low=scale(low), high=scale(high),
-                           direction=d.direction) or 0.0
+        pace = (
+            achievement(
+                actual, value=scale(value), low=scale(low), high=scale(high), direction=d.direction
+            )
+            or 0.0
+        )
     return ("on_track" if pace >= d.thresholds.get("on_track", 95.0) else "at_risk"), pct
 
 

@@ -74,17 +74,28 @@ class Indicators:
             for spec in d.targets:
                 key = (spec.org, periods.parse(spec.period).id, spec.value, spec.low, spec.high)
                 if key not in known:
-                    self.targets.set(TargetCreate(indicator=d.code, org=spec.org, period=spec.period,
-                                                  value=spec.value, low=spec.low, high=spec.high,
-                                                  note=spec.note), actor=actor)
+                    self.targets.set(
+                        TargetCreate(
+                            indicator=d.code,
+                            org=spec.org,
+                            period=spec.period,
+                            value=spec.value,
+                            low=spec.low,
+                            high=spec.high,
+                            note=spec.note,
+                        ),
+                        actor=actor,
+                    )
                     added += 1
         return PackResult(pack=pack, indicators=[d.code for d in defs], targets=added)
 
     def define(self, d: IndicatorDef, *, actor: Actor) -> IndicatorDef:
         """Create or replace one definition; a changed definition drops its stored values."""
         if not (actor.is_platform_admin or (d.owner_org and d.owner_org in actor.org_codes)):
-            raise PermissionDenied(f"{actor} may not define indicator {d.code!r}.",
-                                   hint="Platform admins, or members of the indicator's owner_org, may.")
+            raise PermissionDenied(
+                f"{actor} may not define indicator {d.code!r}.",
+                hint="Platform admins, or members of the indicator's owner_org, may.",
+            )
         body = d.model_dump(mode="json")
         with self._sessions() as s, s.begin():
             row = s.scalar(select(t.IndicatorRow).where(t.IndicatorRow.code == d.code))
@@ -95,7 +106,11 @@ class Indicators:
                 self._drop_values(s, d.code)
             row.pack, row.name_vi, row.name_en, row.type = d.pack, d.name_vi, d.name_en, d.type
             row.access_level, row.owner_org, row.definition, row.updated_at = (
-                d.access_level, d.owner_org, body, _now())
+                d.access_level,
+                d.owner_org,
+                body,
+                _now(),
+            )
         return d
 
     def definition(self, code: str) -> IndicatorDef:
@@ -103,8 +118,10 @@ class Indicators:
         with self._sessions() as s:
             row = s.scalar(select(t.IndicatorRow).where(t.IndicatorRow.code == code))
             if row is None:
-                raise NotFound(f"No indicator {code!r}.",
-                               hint="Run `kho indicators list`, or load a pack with `kho indicators load-pack NAME`.")
+                raise NotFound(
+                    f"No indicator {code!r}.",
+                    hint="Run `kho indicators list`, or load a pack with `kho indicators load-pack NAME`.",
+                )
             return IndicatorDef.model_validate(row.definition)
 
     def get(self, code: str, *, actor: Actor) -> IndicatorDef:
@@ -121,20 +138,37 @@ class Indicators:
                 continue
             if can_read(actor, access_level=r.access_level, org_code=r.owner_org or ""):
                 d = IndicatorDef.model_validate(r.definition)
-                out.append(IndicatorSummary(code=d.code, name_vi=d.name_vi, name_en=d.name_en, unit=d.unit,
-                                            direction=d.direction, type=d.type, pack=d.pack,
-                                            access_level=d.access_level))
+                out.append(
+                    IndicatorSummary(
+                        code=d.code,
+                        name_vi=d.name_vi,
+                        name_en=d.name_en,
+                        unit=d.unit,
+                        direction=d.direction,
+                        type=d.type,
+                        pack=d.pack,
+                        access_level=d.access_level,
+                    )
+                )
         return out
 
     def tree(self, d: IndicatorDef) -> OrgTree:
         """Registered organisations' parents, overlaid by the definition's own ``org_parents``."""
-        parents: dict[str, str | None] = {o.code: o.parent_code for o in self._catalog.list_organisations()}
+        parents: dict[str, str | None] = {
+            o.code: o.parent_code for o in self._catalog.list_organisations()
+        }
         parents.update(d.org_parents)
         return OrgTree(parents)
 
     # computation ---------------------------------------------------------------------------
-    def compute(self, code: str | None = None, *, actor: Actor, force: bool = False,
-                org_map: dict[str, str] | None = None) -> list[ComputeResult]:
+    def compute(
+        self,
+        code: str | None = None,
+        *,
+        actor: Actor,
+        force: bool = False,
+        org_map: dict[str, str] | None = None,
+    ) -> list[ComputeResult]:
         """Compute one or all computed indicators; only periods whose source rows changed are redone."""
         codes = [code] if code else [s.code for s in self.list(actor=actor) if s.type == "computed"]
         results = []
@@ -150,7 +184,9 @@ class Indicators:
                 results.append(self._compute_catalog(d, d.source, actor=actor))
         return results
 
-    def _compute_table(self, d: IndicatorDef, src: TableSource, *, actor: Actor, force: bool) -> ComputeResult:
+    def _compute_table(
+        self, d: IndicatorDef, src: TableSource, *, actor: Actor, force: bool
+    ) -> ComputeResult:
         name, snapshot_id = self._source_table(src, actor=actor)
         resolver = Resolver(d.org_aliases, d.org_map)
         tree = self.tree(d)
@@ -159,64 +195,145 @@ class Indicators:
         unchanged: set[str] = set()
         written = 0
         for base in compute.base_type(d.period_types):
-            fresh = {r["period"]: (int(r["n_rows"]), str(r["checksum"])) for r in
-                     self._arrow(_sql.fingerprint_sql(src, name, base), actor)}
+            fresh = {
+                r["period"]: (int(r["n_rows"]), str(r["checksum"]))
+                for r in self._arrow(_sql.fingerprint_sql(src, name, base), actor)
+            }
             stored = self._fingerprints(d.code, week=base == "week")
             ch = {p for p, fp in fresh.items() if force or stored.get(p) != fp}
             rm = set(stored) - set(fresh)
             wanted = compute.affected(ch | rm, d.period_types)
             unchanged |= compute.affected(set(fresh) - ch, d.period_types) - wanted
             changed |= wanted
-            removed |= {p for p in compute.affected(rm, d.period_types) if p not in
-                        compute.affected(set(fresh), d.period_types)}
+            removed |= {
+                p
+                for p in compute.affected(rm, d.period_types)
+                if p not in compute.affected(set(fresh), d.period_types)
+            }
             if not wanted:
                 continue
             nodes = self._node_values(d, src, name, base, wanted, resolver, tree, actor)
             written += self._store(d, src, name, snapshot_id, nodes, wanted, fresh, base)
-        return ComputeResult(indicator=d.code, source_version=name, recomputed=sorted(changed - removed),
-                             unchanged=sorted(unchanged), removed=sorted(removed), values_written=written)
+        return ComputeResult(
+            indicator=d.code,
+            source_version=name,
+            recomputed=sorted(changed - removed),
+            unchanged=sorted(unchanged),
+            removed=sorted(removed),
+            values_written=written,
+        )
 
-    def _node_values(self, d: IndicatorDef, src: TableSource, name: str, base: str, wanted: set[str],
-                     resolver: Resolver, tree: OrgTree, actor: Actor) -> list[compute.NodeValue]:
+    def _node_values(
+        self,
+        d: IndicatorDef,
+        src: TableSource,
+        name: str,
+        base: str,
+        wanted: set[str],
+        resolver: Resolver,
+        tree: OrgTree,
+        actor: Actor,
+    ) -> list[compute.NodeValue]:
         ms = _sql.measures(src)
         mergeable = {r: m for r, m in ms.items() if m.fn != "count_distinct"}
-        rows = [tuple(r.values()) for r in self._arrow(_sql.cells_sql(src, name, base, mergeable), actor)]
-        distinct = {r: [tuple(x.values()) for x in self._arrow(_sql.distinct_sql(src, name, base, m), actor)]
-                    for r, m in ms.items() if m.fn == "count_distinct"}
+        rows = [
+            tuple(r.values())
+            for r in self._arrow(_sql.cells_sql(src, name, base, mergeable), actor)
+        ]
+        distinct = {
+            r: [
+                tuple(x.values()) for x in self._arrow(_sql.distinct_sql(src, name, base, m), actor)
+            ]
+            for r, m in ms.items()
+            if m.fn == "count_distinct"
+        }
         cells = compute.load_cells(rows, list(mergeable), distinct)
         counts: dict[str | None, int] = {}
         for c in cells:
             counts[c.org_raw] = counts.get(c.org_raw, 0) + c.n_rows
         resolver.learn(counts)
-        return compute.roll_up(cells, source=src, resolver=resolver, tree=tree, wanted=wanted,
-                               period_types=list(d.period_types))
+        return compute.roll_up(
+            cells,
+            source=src,
+            resolver=resolver,
+            tree=tree,
+            wanted=wanted,
+            period_types=list(d.period_types),
+        )
 
-    def _store(self, d: IndicatorDef, src: TableSource, name: str, snapshot_id: int,
-               nodes: list[compute.NodeValue], wanted: set[str], fresh: dict[str, tuple[int, str]],
-               base: str) -> int:
+    def _store(
+        self,
+        d: IndicatorDef,
+        src: TableSource,
+        name: str,
+        snapshot_id: int,
+        nodes: list[compute.NodeValue],
+        wanted: set[str],
+        fresh: dict[str, tuple[int, str]],
+        base: str,
+    ) -> int:
         now = _now()
         with self._sessions() as s, s.begin():
-            s.execute(delete(t.ValueRow).where(t.ValueRow.indicator_code == d.code,
-                                               t.ValueRow.period_id.in_(wanted)))
+            s.execute(
+                delete(t.ValueRow).where(
+                    t.ValueRow.indicator_code == d.code, t.ValueRow.period_id.in_(wanted)
+                )
+            )
             for n in nodes:
-                s.add(t.ValueRow(
-                    indicator_code=d.code, period_id=n.period.id, org_code=n.org, parent_code=n.parent,
-                    value=n.value, numerator=n.numerator, denominator=n.denominator, n_rows=n.n_rows,
-                    last_data=n.last_day.isoformat() if n.last_day else None, source=name,
-                    snapshot_id=snapshot_id, computed_at=now,
-                    sql=_sql.value_sql(src, name, n.period.start, n.period.end, n.org_values),
-                    lineage={"kind": "table", "dataset": src.dataset, "table": name, "snapshot_id": snapshot_id,
-                             "org_values": n.org_values, "org_map": d.org_map or None,
-                             "start": n.period.start.isoformat(), "end": n.period.end.isoformat()}))
+                s.add(
+                    t.ValueRow(
+                        indicator_code=d.code,
+                        period_id=n.period.id,
+                        org_code=n.org,
+                        parent_code=n.parent,
+                        value=n.value,
+                        numerator=n.numerator,
+                        denominator=n.denominator,
+                        n_rows=n.n_rows,
+                        last_data=n.last_day.isoformat() if n.last_day else None,
+                        source=name,
+                        snapshot_id=snapshot_id,
+                        computed_at=now,
+                        sql=_sql.value_sql(src, name, n.period.start, n.period.end, n.org_values),
+                        lineage={
+                            "kind": "table",
+                            "dataset": src.dataset,
+                            "table": name,
+                            "snapshot_id": snapshot_id,
+                            "org_values": n.org_values,
+                            "org_map": d.org_map or None,
+                            "start": n.period.start.isoformat(),
+                            "end": n.period.end.isoformat(),
+                        },
+                    )
+                )
             is_week = base == "week"
-            s.execute(delete(t.FingerprintRow).where(
-                t.FingerprintRow.indicator_code == d.code,
-                t.FingerprintRow.period_id.contains("W") if is_week else ~t.FingerprintRow.period_id.contains("W")))
-            s.add_all([t.FingerprintRow(indicator_code=d.code, period_id=p, n_rows=n, checksum=c, source=name,
-                                        snapshot_id=snapshot_id) for p, (n, c) in fresh.items()])
+            s.execute(
+                delete(t.FingerprintRow).where(
+                    t.FingerprintRow.indicator_code == d.code,
+                    t.FingerprintRow.period_id.contains("W")
+                    if is_week
+                    else ~t.FingerprintRow.period_id.contains("W"),
+                )
+            )
+            s.add_all(
+                [
+                    t.FingerprintRow(
+                        indicator_code=d.code,
+                        period_id=p,
+                        n_rows=n,
+                        checksum=c,
+                        source=name,
+                        snapshot_id=snapshot_id,
+                    )
+                    for p, (n, c) in fresh.items()
+                ]
+            )
         return len(nodes)
 
-    def _compute_catalog(self, d: IndicatorDef, src: CatalogSource, *, actor: Actor) -> ComputeResult:
+    def _compute_catalog(
+        self, d: IndicatorDef, src: CatalogSource, *, actor: Actor
+    ) -> ComputeResult:
         from kho.indicators import warehouse_metrics as wm
 
         hist = wm.histories(self._catalog, actor=actor)
@@ -230,27 +347,53 @@ class Indicators:
             for p in found:
                 rolled = wm.roll(wm.metric_cells(src.metric, hist, p, now), tree, src.metric, 100.0)
                 for org, (value, num, den, refs) in rolled.items():
-                    s.add(t.ValueRow(indicator_code=d.code, period_id=p.id, org_code=org,
-                                     parent_code=tree.parent(org), value=value, numerator=num, denominator=den,
-                                     n_rows=len(refs), source="catalog", computed_at=now,
-                                     lineage={"kind": "catalog", "metric": src.metric, "datasets": refs,
-                                              "as_of": min(now, datetime.combine(p.end, datetime.max.time(),
-                                                                                 tzinfo=UTC)).isoformat()}))
+                    s.add(
+                        t.ValueRow(
+                            indicator_code=d.code,
+                            period_id=p.id,
+                            org_code=org,
+                            parent_code=tree.parent(org),
+                            value=value,
+                            numerator=num,
+                            denominator=den,
+                            n_rows=len(refs),
+                            source="catalog",
+                            computed_at=now,
+                            lineage={
+                                "kind": "catalog",
+                                "metric": src.metric,
+                                "datasets": refs,
+                                "as_of": min(
+                                    now, datetime.combine(p.end, datetime.max.time(), tzinfo=UTC)
+                                ).isoformat(),
+                            },
+                        )
+                    )
                     written += 1
-        return ComputeResult(indicator=d.code, source_version="catalog", recomputed=[p.id for p in found],
-                             unchanged=[], removed=[], values_written=written)
+        return ComputeResult(
+            indicator=d.code,
+            source_version="catalog",
+            recomputed=[p.id for p in found],
+            unchanged=[],
+            removed=[],
+            values_written=written,
+        )
 
     def _source_table(self, src: TableSource, *, actor: Actor) -> tuple[str, int]:
         ds = self._catalog.get(src.dataset, actor=actor)
         table = next((x for x in ds.tables if src.table in (None, x.name, x.sql_name)), None)
         if table is None:
-            raise NotFound(f"Dataset {src.dataset!r} has no table {src.table or ''!r}.",
-                           hint=f"Load one with `kho ingest FILE --dataset {src.dataset}`.")
+            raise NotFound(
+                f"Dataset {src.dataset!r} has no table {src.table or ''!r}.",
+                hint=f"Load one with `kho ingest FILE --dataset {src.dataset}`.",
+            )
         _sql.validate_columns(src, {c.name: c.type for c in table.columns})
         versions = self._catalog.versions(src.dataset, actor=actor, table=table.name)
         if not versions:
-            raise NotFound(f"Table {table.sql_name!r} has no data yet.",
-                           hint=f"Load a file with `kho ingest FILE --dataset {src.dataset}`.")
+            raise NotFound(
+                f"Table {table.sql_name!r} has no data yet.",
+                hint=f"Load a file with `kho ingest FILE --dataset {src.dataset}`.",
+            )
         return f"{table.sql_name}@{versions[-1].version}", versions[-1].snapshot_id
 
     def _arrow(self, sql: str, actor: Actor) -> list[dict[str, Any]]:
@@ -259,8 +402,12 @@ class Indicators:
 
     def _fingerprints(self, code: str, *, week: bool) -> dict[str, tuple[int, str]]:
         with self._sessions() as s:
-            rows = s.scalars(select(t.FingerprintRow).where(t.FingerprintRow.indicator_code == code))
-            return {r.period_id: (r.n_rows, r.checksum) for r in rows if ("W" in r.period_id) == week}
+            rows = s.scalars(
+                select(t.FingerprintRow).where(t.FingerprintRow.indicator_code == code)
+            )
+            return {
+                r.period_id: (r.n_rows, r.checksum) for r in rows if ("W" in r.period_id) == week
+            }
 
     def _drop_values(self, s: Session, code: str) -> None:
         s.execute(delete(t.ValueRow).where(t.ValueRow.indicator_code == code))
@@ -269,9 +416,12 @@ class Indicators:
     def refresh_if_stale(self, d: IndicatorDef) -> None:
         """Recompute (incrementally) when the source has a newer version than the stored values."""
         with self._sessions() as s:
-            last = s.execute(select(t.ValueRow.source, t.ValueRow.computed_at)
-                             .where(t.ValueRow.indicator_code == d.code)
-                             .order_by(t.ValueRow.computed_at.desc()).limit(1)).first()
+            last = s.execute(
+                select(t.ValueRow.source, t.ValueRow.computed_at)
+                .where(t.ValueRow.indicator_code == d.code)
+                .order_by(t.ValueRow.computed_at.desc())
+                .limit(1)
+            ).first()
         if isinstance(d.source, TableSource):
             try:
                 current, _ = self._source_table(d.source, actor=SYSTEM)
@@ -287,8 +437,15 @@ class Indicators:
                 self._compute_catalog(d, d.source, actor=SYSTEM)
 
     # reading -------------------------------------------------------------------------------
-    def values(self, code: str, *, actor: Actor, periods_: Sequence[str] = (), orgs: Sequence[str] = (),
-               refresh: bool = True) -> list[IndicatorValue]:
+    def values(
+        self,
+        code: str,
+        *,
+        actor: Actor,
+        periods_: Sequence[str] = (),
+        orgs: Sequence[str] = (),
+        refresh: bool = True,
+    ) -> list[IndicatorValue]:
         """Stored values (computed) or entered ones rolled up (reported), filtered by period and unit."""
         d = self.get(code, actor=actor)
         pids = [periods.parse(p).id for p in periods_]
@@ -305,40 +462,73 @@ class Indicators:
                 stmt = stmt.where(t.ValueRow.period_id.in_(pids))
             if orgs:
                 stmt = stmt.where(t.ValueRow.org_code.in_(list(orgs)))
-            rows = s.scalars(stmt.order_by(t.ValueRow.period_id, t.ValueRow.org_code).limit(ROW_CAP + 1)).all()
+            rows = s.scalars(
+                stmt.order_by(t.ValueRow.period_id, t.ValueRow.org_code).limit(ROW_CAP + 1)
+            ).all()
         if len(rows) > ROW_CAP:
             raise InvalidInput(f"More than {ROW_CAP:,} values match; name periods or units.")
         return [_value(r) for r in rows]
 
-    def trace(self, code: str, *, period: str, org: str = ALL_ORGS, actor: Actor, limit: int = 20) -> Trace:
+    def trace(
+        self, code: str, *, period: str, org: str = ALL_ORGS, actor: Actor, limit: int = 20
+    ) -> Trace:
         """The rows behind one value: the value's own WHERE, on the same table version."""
         if not 0 <= limit <= 1000:
             raise InvalidInput("limit must be 0..1000.")
         found = self.values(code, actor=actor, periods_=[period], orgs=[org])
         if not found:
-            raise NotFound(f"{code} has no value for {org} in {periods.parse(period).id}.",
-                           hint=f"Run `kho indicators compute {code}` or check the unit with `kho indicators report`.")
+            raise NotFound(
+                f"{code} has no value for {org} in {periods.parse(period).id}.",
+                hint=f"Run `kho indicators compute {code}` or check the unit with `kho indicators report`.",
+            )
         v = found[0]
         d = self.definition(code)
         if not isinstance(d.source, TableSource) or v.lineage.get("kind") != "table":
-            return Trace(value=v, sql=None, columns=["dataset"], total=len(v.lineage.get("datasets", [])),
-                         rows=[{"dataset": ref} for ref in v.lineage.get("datasets", [])][:limit], truncated=False)
+            return Trace(
+                value=v,
+                sql=None,
+                columns=["dataset"],
+                total=len(v.lineage.get("datasets", [])),
+                rows=[{"dataset": ref} for ref in v.lineage.get("datasets", [])][:limit],
+                truncated=False,
+            )
         p = periods.parse(v.period)
-        rows_sql, count_sql = _sql.trace_sql(d.source, v.lineage["table"], p.start, p.end,
-                                             v.lineage.get("org_values"), limit)
+        rows_sql, count_sql = _sql.trace_sql(
+            d.source, v.lineage["table"], p.start, p.end, v.lineage.get("org_values"), limit
+        )
         result = self._query.sql(rows_sql, actor=actor, max_rows=limit)
         total = int(self._query.sql(count_sql, actor=actor).rows[0][0])
-        return Trace(value=v, sql=rows_sql, columns=result.columns, rows=result.records(), total=total,
-                     truncated=total > len(result.rows))
+        return Trace(
+            value=v,
+            sql=rows_sql,
+            columns=result.columns,
+            rows=result.records(),
+            total=total,
+            truncated=total > len(result.rows),
+        )
 
-    def report(self, period: str, *, actor: Actor, org: str = ALL_ORGS, codes: Sequence[str] = (),
-               as_of: datetime | None = None) -> Report:
+    def report(
+        self,
+        period: str,
+        *,
+        actor: Actor,
+        org: str = ALL_ORGS,
+        codes: Sequence[str] = (),
+        as_of: datetime | None = None,
+    ) -> Report:
         from kho.indicators.reports import build_report
 
         return build_report(self, period, actor=actor, org=org, codes=codes, as_of=as_of)
 
-    def analytics(self, dx: Sequence[str], pe: Sequence[str], ou: Sequence[str] = (ALL_ORGS,), *,
-                  actor: Actor, include_num_den: bool = False) -> Analytics:
+    def analytics(
+        self,
+        dx: Sequence[str],
+        pe: Sequence[str],
+        ou: Sequence[str] = (ALL_ORGS,),
+        *,
+        actor: Actor,
+        include_num_den: bool = False,
+    ) -> Analytics:
         from kho.indicators.reports import analytics
 
         return analytics(self, dx, pe, ou, actor=actor, include_num_den=include_num_den)
@@ -354,8 +544,19 @@ class Indicators:
 
 
 def _value(r: t.ValueRow) -> IndicatorValue:
-    return IndicatorValue(indicator=r.indicator_code, period=r.period_id, org=r.org_code, parent=r.parent_code,
-                          value=r.value, last_data=r.last_data,
-                          numerator=r.numerator, denominator=r.denominator, rows=r.n_rows, source=r.source,
-                          snapshot_id=r.snapshot_id, sql=r.sql, lineage=dict(r.lineage or {}),
-                          computed_at=r.computed_at)
+    return IndicatorValue(
+        indicator=r.indicator_code,
+        period=r.period_id,
+        org=r.org_code,
+        parent=r.parent_code,
+        value=r.value,
+        last_data=r.last_data,
+        numerator=r.numerator,
+        denominator=r.denominator,
+        rows=r.n_rows,
+        source=r.source,
+        snapshot_id=r.snapshot_id,
+        sql=r.sql,
+        lineage=dict(r.lineage or {}),
+        computed_at=r.computed_at,
+    )

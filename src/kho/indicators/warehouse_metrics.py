@@ -47,13 +47,21 @@ def histories(catalog: Catalog, *, actor: Actor) -> list[DatasetHistory]:
             versions = catalog.versions(summary.slug, actor=actor)
         except Exception:  # noqa: BLE001 - a dataset without a table has no versions
             versions = []
-        out.append(DatasetHistory(ds.slug, ds.org_code, ds.update_frequency, ds.created_at,
-                                  [(v.committed_at, v.version, v.total_rows) for v in versions]))
+        out.append(
+            DatasetHistory(
+                ds.slug,
+                ds.org_code,
+                ds.update_frequency,
+                ds.created_at,
+                [(v.committed_at, v.version, v.total_rows) for v in versions],
+            )
+        )
     return out
 
 
-def metric_cells(metric: str, hist: list[DatasetHistory], period: Period,
-                 now: datetime) -> list[tuple[str, float, float | None, set[str], str | None]]:
+def metric_cells(
+    metric: str, hist: list[DatasetHistory], period: Period, now: datetime
+) -> list[tuple[str, float, float | None, set[str], str | None]]:
     """Per dataset: (org, numerator or value, denominator, distinct orgs, "slug@N") at the period's end."""
     end = min(datetime.combine(period.end, time.max, tzinfo=UTC), now)
     start = datetime.combine(period.start, time.min, tzinfo=UTC)
@@ -91,8 +99,12 @@ def periods_between(first: date, today: date, kinds: list[str]) -> list[Period]:
     return sorted(found.values())
 
 
-def roll(cells: list[tuple[str, float, float | None, set[str], str | None]], tree: OrgTree,
-         metric: str, factor: float) -> dict[str, tuple[float | None, float | None, float | None, list[str]]]:
+def roll(
+    cells: list[tuple[str, float, float | None, set[str], str | None]],
+    tree: OrgTree,
+    metric: str,
+    factor: float,
+) -> dict[str, tuple[float | None, float | None, float | None, list[str]]]:
     """Per unit on the tree: (value, numerator, denominator, dataset refs)."""
     acc: dict[str, list[object]] = {}
     for org, num, den, orgs, ref in cells:
@@ -112,7 +124,9 @@ def roll(cells: list[tuple[str, float, float | None, set[str], str | None]], tre
             out[node] = (value, num, den, sorted(refs))  # type: ignore[assignment,arg-type]
         else:
             out[node] = (num, None, None, sorted(refs))  # type: ignore[assignment,arg-type]
-    out.setdefault(ALL_ORGS, (0.0 if metric in ("datasets", "rows", "organisations") else None, None, None, []))
+    out.setdefault(
+        ALL_ORGS, (0.0 if metric in ("datasets", "rows", "organisations") else None, None, None, [])
+    )
     return out
 
 

@@ -62,7 +62,7 @@ async def resolve_actor(request: Request) -> Actor:
         if raw[:7].lower() == "bearer ":
             raw = raw[7:].strip()
         try:
-            return await run_in_threadpool(access.authenticate_token, raw)  # type: ignore[no-any-return]
+            return await run_in_threadpool(access.authenticate_token, raw)
         except PermissionDenied as exc:
             raise Unauthenticated(exc.message, hint=exc.hint) from None
     cookie = request.cookies.get(SESSION_COOKIE)
@@ -72,8 +72,10 @@ async def resolve_actor(request: Request) -> Actor:
     if signin is None:
         return ANONYMOUS
     if request.method not in SAFE_METHODS and not await _csrf_ok(request, signin.csrf_token):
-        raise PermissionDenied("Missing or wrong CSRF token.",
-                               hint=f"Send the token from sign-in in the {CSRF_HEADER} header or a csrf_token field.")
+        raise PermissionDenied(
+            "Missing or wrong CSRF token.",
+            hint=f"Send the token from sign-in in the {CSRF_HEADER} header or a csrf_token field.",
+        )
     request.state.csrf_token = signin.csrf_token
     return signin.actor  # type: ignore[no-any-return]
 
@@ -83,7 +85,8 @@ async def _csrf_ok(request: Request, expected: str) -> bool:
 
     given = request.headers.get(CSRF_HEADER)
     if given is None and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
         value = (await request.form()).get("csrf_token")
         given = value if isinstance(value, str) else None
     return given is not None and hmac.compare_digest(given, expected)
@@ -93,14 +96,18 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def sign_in(request: Request, response: Response, username: str, password: str) -> tuple[Actor, str]:
+def sign_in(
+    request: Request, response: Response, username: str, password: str
+) -> tuple[Actor, str]:
     """Check the password (with per-user lockout and per-address back-off) and set the session cookie."""
     access = request.app.state.platform.access
     ip = client_ip(request)
     wait = ip_failures.retry_after(ip)
     if wait:
-        raise TooManyAttempts(f"Too many failed sign-ins from this address; try again in {wait} s.",
-                              details={"retry_after": wait})
+        raise TooManyAttempts(
+            f"Too many failed sign-ins from this address; try again in {wait} s.",
+            details={"retry_after": wait},
+        )
     try:
         actor: Actor = access.authenticate_password(username, password, source=ip)
     except PermissionDenied as exc:
@@ -110,19 +117,33 @@ def sign_in(request: Request, response: Response, username: str, password: str) 
         raise Unauthenticated(exc.message) from None
     ip_failures.clear(ip)
     raw, csrf = access.signins.open(actor)
-    response.set_cookie(SESSION_COOKIE, raw, httponly=True, samesite="lax", secure=is_https(request),
-                        max_age=12 * 3600, path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        raw,
+        httponly=True,
+        samesite="lax",
+        secure=is_https(request),
+        max_age=12 * 3600,
+        path="/",
+    )
     return actor, csrf
 
 
 def sign_out(request: Request, response: Response, actor: Actor) -> None:
-    request.app.state.platform.access.signins.close(request.cookies.get(SESSION_COOKIE, ""), actor=actor)
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=is_https(request))
+    request.app.state.platform.access.signins.close(
+        request.cookies.get(SESSION_COOKIE, ""), actor=actor
+    )
+    response.delete_cookie(
+        SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=is_https(request)
+    )
 
 
 def is_https(request: Request) -> bool:
     """True behind TLS, directly or via a proxy that says so."""
-    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto", "").lower() == "https"
+    return (
+        request.url.scheme == "https"
+        or request.headers.get("x-forwarded-proto", "").lower() == "https"
+    )
 
 
 def retry_headers(details: dict[str, Any]) -> dict[str, str]:

@@ -73,13 +73,21 @@ def world(settings, messy_dossiers_csv: Path) -> Iterator[World]:  # type: ignor
     a.orgs.create(OrgCreate(code="HN", name_vi="Thành phố Hà Nội", kind="province"), actor=SYSTEM)
     a.orgs.create(OrgCreate(code="SO-TP", name_vi="Sở Tư pháp", parent_code="HN"), actor=SYSTEM)
     a.orgs.create(OrgCreate(code="SO-YT", name_vi="Sở Y tế", parent_code="HN"), actor=SYSTEM)
-    p.catalog.create(DatasetCreate(slug="ho_so", org_code="SO-TP", title_vi="Hồ sơ một cửa",
-                                   access_level="restricted"), actor=SYSTEM)
+    p.catalog.create(
+        DatasetCreate(
+            slug="ho_so", org_code="SO-TP", title_vi="Hồ sơ một cửa", access_level="restricted"
+        ),
+        actor=SYSTEM,
+    )
     p.ingest.load(messy_dossiers_csv, dataset="ho_so", actor=SYSTEM)
     for name, member in PEOPLE.items():
         ms = [MembershipPublic(org_code=member[0], role=member[1])] if member else []  # type: ignore[arg-type]
-        a.users.create(UserCreate(username=name, password=PASSWORD, memberships=ms,
-                                  is_platform_admin=name == "padmin"), actor=SYSTEM)
+        a.users.create(
+            UserCreate(
+                username=name, password=PASSWORD, memberships=ms, is_platform_admin=name == "padmin"
+            ),
+            actor=SYSTEM,
+        )
     actors = {name: a.actor_for_user(name) for name in PEOPLE}
     yield World(p, actors)
     p.close()

@@ -32,30 +32,63 @@ def kho(settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:  # type: ig
         exc = result.exception
         exit_code = exc.exit_code if isinstance(exc, KhoError) else result.exit_code
         assert exit_code == code, result.output + repr(exc)
-        return result.stdout + (str(exc) if isinstance(exc, KhoError) else "") + (result.stderr or "")
+        return (
+            result.stdout + (str(exc) if isinstance(exc, KhoError) else "") + (result.stderr or "")
+        )
 
     yield run
     _common.platform().close()
     _common.platform.cache_clear()
 
 
-def test_admin_sets_up_sharing_from_the_terminal(kho: Run, settings, messy_dossiers_csv: Path) -> None:  # type: ignore[no-untyped-def]
+def test_admin_sets_up_sharing_from_the_terminal(
+    kho: Run, settings, messy_dossiers_csv: Path
+) -> None:  # type: ignore[no-untyped-def]
     assert "platform admin" in kho("users", "create", "root", "--admin", "--full-name", "Quản trị")
     kho("orgs", "create", "SO-TP", "Sở Tư pháp")
     kho("orgs", "create", "SO-YT", "Sở Y tế", "--name-en", "Department of Health")
     kho("users", "create", "lan", "--role", "SO-YT:viewer")
     kho("users", "create", "minh", "--role", "SO-TP:admin")
-    kho("ingest", str(messy_dossiers_csv), "--dataset", "ho_so", "--org", "SO-TP", "--access", "restricted")
-    req = json.loads(kho("requests", "create", "ho_so", "--as", "lan", "--purpose", "Thống kê", "--json"))
+    kho(
+        "ingest",
+        str(messy_dossiers_csv),
+        "--dataset",
+        "ho_so",
+        "--org",
+        "SO-TP",
+        "--access",
+        "restricted",
+    )
+    req = json.loads(
+        kho("requests", "create", "ho_so", "--as", "lan", "--purpose", "Thống kê", "--json")
+    )
     assert req["status"] == "pending"
     assert "may not decide" in kho("requests", "approve", str(req["id"]), "--as", "lan", code=3)
-    out = json.loads(kho("requests", "approve", str(req["id"]), "--as", "minh", "--column", "tinh_thanh_pho",
-                         "--where", "tinh_thanh_pho=Hà Nội", "--expires", "2099-01-01", "--json"))
+    out = json.loads(
+        kho(
+            "requests",
+            "approve",
+            str(req["id"]),
+            "--as",
+            "minh",
+            "--column",
+            "tinh_thanh_pho",
+            "--where",
+            "tinh_thanh_pho=Hà Nội",
+            "--expires",
+            "2099-01-01",
+            "--json",
+        )
+    )
     assert out["status"] == "approved"
     grants = json.loads(kho("grants", "list", "--json"))
-    assert grants[0]["row_filter_sql"] == "\"tinh_thanh_pho\" = 'Hà Nội'" and grants[0]["username"] == "lan"
-    assert "not in the dataset" in kho("grants", "create", "ho_so", "--org", "SO-YT", "--where", "mat_khau=1",
-                                       code=4)
+    assert (
+        grants[0]["row_filter_sql"] == "\"tinh_thanh_pho\" = 'Hà Nội'"
+        and grants[0]["username"] == "lan"
+    )
+    assert "not in the dataset" in kho(
+        "grants", "create", "ho_so", "--org", "SO-YT", "--where", "mat_khau=1", code=4
+    )
     out_lines = kho("tokens", "create", "--name", "bao-cao", "--user", "lan").splitlines()
     token = next(line for line in out_lines if line.startswith("kho_"))
     assert "not shown again" in "\n".join(out_lines)
@@ -80,7 +113,11 @@ def test_org_merge_and_tree(kho: Run) -> None:
     kho("orgs", "create", "CUC-1", "Cục 1", "--parent", "BO-A")
     kho("orgs", "merge", "BO-A", "BO-B", "--into", "BO-AB", "--on", "2025-03-01")
     shown = json.loads(kho("orgs", "show", "BO-A", "--json"))
-    assert shown["successor_code"] == "BO-AB" and shown["valid_to"] == "2025-03-01" and shown["children"] == ["CUC-1"]
+    assert (
+        shown["successor_code"] == "BO-AB"
+        and shown["valid_to"] == "2025-03-01"
+        and shown["children"] == ["CUC-1"]
+    )
     assert [o["code"] for o in json.loads(kho("orgs", "list", "--json"))] == ["BO-AB", "CUC-1"]
     assert "closed → BO-AB" in kho("orgs", "tree", "--all")
     assert "already closed" in kho("orgs", "close", "BO-A", code=5)

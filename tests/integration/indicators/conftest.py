@@ -46,21 +46,52 @@ ROWS = [
 ]
 MERGER = {"Phường A": "Phường AB", "Phường B": "Phường AB"}
 
-ONLINE = IndicatorDef.model_validate({
-    "code": "TY_LE_TRUC_TUYEN", "name_vi": "Tỷ lệ hồ sơ trực tuyến", "unit": "%", "decimals": 1,
-    "stale_days": 60, "org_parents": {"Phường AB": "SO-B"},
-    "source": {"dataset": "ho_so_test", "org_column": "don_vi", "date_column": "ngay_tiep_nhan",
-               "numerator": "count(*) FILTER (WHERE hinh_thuc_nop = 'Trực tuyến')",
-               "denominator": "count(*)", "factor": 100},
-    "period_types": ["month", "quarter", "year"]})
-COUNT = IndicatorDef.model_validate({
-    "code": "SO_HO_SO", "name_vi": "Số hồ sơ", "unit": "hồ sơ", "decimals": 0, "stale_days": 60,
-    "org_parents": {"Phường AB": "SO-B"},
-    "source": {"dataset": "ho_so_test", "org_column": "don_vi", "date_column": "ngay_tiep_nhan",
-               "aggregate": "count(*)"}, "period_types": ["month", "quarter", "year", "week"]})
-REPORTED = IndicatorDef.model_validate({
-    "code": "SO_CUOC_HOP", "name_vi": "Số cuộc họp trực tuyến", "type": "reported", "aggregation": "sum",
-    "decimals": 0, "due_days": 15})
+ONLINE = IndicatorDef.model_validate(
+    {
+        "code": "TY_LE_TRUC_TUYEN",
+        "name_vi": "Tỷ lệ hồ sơ trực tuyến",
+        "unit": "%",
+        "decimals": 1,
+        "stale_days": 60,
+        "org_parents": {"Phường AB": "SO-B"},
+        "source": {
+            "dataset": "ho_so_test",
+            "org_column": "don_vi",
+            "date_column": "ngay_tiep_nhan",
+            "numerator": "count(*) FILTER (WHERE hinh_thuc_nop = 'Trực tuyến')",
+            "denominator": "count(*)",
+            "factor": 100,
+        },
+        "period_types": ["month", "quarter", "year"],
+    }
+)
+COUNT = IndicatorDef.model_validate(
+    {
+        "code": "SO_HO_SO",
+        "name_vi": "Số hồ sơ",
+        "unit": "hồ sơ",
+        "decimals": 0,
+        "stale_days": 60,
+        "org_parents": {"Phường AB": "SO-B"},
+        "source": {
+            "dataset": "ho_so_test",
+            "org_column": "don_vi",
+            "date_column": "ngay_tiep_nhan",
+            "aggregate": "count(*)",
+        },
+        "period_types": ["month", "quarter", "year", "week"],
+    }
+)
+REPORTED = IndicatorDef.model_validate(
+    {
+        "code": "SO_CUOC_HOP",
+        "name_vi": "Số cuộc họp trực tuyến",
+        "type": "reported",
+        "aggregation": "sum",
+        "decimals": 0,
+        "due_days": 15,
+    }
+)
 
 ADMIN_TINH = Actor(kind="user", name="admin@tinh", org_codes=frozenset({"TINH"}))
 OFFICER_A = Actor(kind="user", name="can-bo@so-a", org_codes=frozenset({"SO-A"}))
@@ -78,11 +109,24 @@ def province(settings, tmp_path: Path) -> Iterator[Platform]:  # type: ignore[no
     """A platform with the organisation tree, the dossier table (version 1) and three indicators."""
     p = Platform(settings)
     p.init()
-    for code, name, parent in (("TINH", "UBND tỉnh", None), ("SO-A", "Sở A", "TINH"),
-                               ("SO-B", "Sở B", "TINH"), ("SO-C", "Sở C", "TINH")):
-        p.catalog.ensure_organisation(Organisation(code=code, name_vi=name, parent_code=parent), actor=SYSTEM)
-    p.catalog.create(DatasetCreate(slug="ho_so_test", org_code="TINH", title_vi="Hồ sơ một cửa (thử)",
-                                   access_level="restricted"), actor=SYSTEM)
+    for code, name, parent in (
+        ("TINH", "UBND tỉnh", None),
+        ("SO-A", "Sở A", "TINH"),
+        ("SO-B", "Sở B", "TINH"),
+        ("SO-C", "Sở C", "TINH"),
+    ):
+        p.catalog.ensure_organisation(
+            Organisation(code=code, name_vi=name, parent_code=parent), actor=SYSTEM
+        )
+    p.catalog.create(
+        DatasetCreate(
+            slug="ho_so_test",
+            org_code="TINH",
+            title_vi="Hồ sơ một cửa (thử)",
+            access_level="restricted",
+        ),
+        actor=SYSTEM,
+    )
     p.ingest.load(write_csv(tmp_path / "ho_so.csv", ROWS), dataset="ho_so_test", actor=SYSTEM)
     for d in (ONLINE, COUNT, REPORTED):
         p.indicators.define(d, actor=SYSTEM)

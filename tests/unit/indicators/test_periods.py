@@ -11,7 +11,10 @@ from kho.indicators import periods
 
 
 def test_ids_parse_to_the_right_days() -> None:
-    assert (periods.parse("2025").start, periods.parse("2025").end) == (date(2025, 1, 1), date(2025, 12, 31))
+    assert (periods.parse("2025").start, periods.parse("2025").end) == (
+        date(2025, 1, 1),
+        date(2025, 12, 31),
+    )
     q1 = periods.parse("2025q1")
     assert (q1.id, q1.start, q1.end) == ("2025Q1", date(2025, 1, 1), date(2025, 3, 31))
     assert periods.parse("202402").end == date(2024, 2, 29)
@@ -19,7 +22,9 @@ def test_ids_parse_to_the_right_days() -> None:
     assert (w.start, w.end) == (date(2025, 1, 27), date(2025, 2, 2))
 
 
-@pytest.mark.parametrize("bad", ["2025Q5", "202513", "2025W00", "2025W53", "25Q1", "", "2025-01", "1; DROP"])
+@pytest.mark.parametrize(
+    "bad", ["2025Q5", "202513", "2025W00", "2025W53", "25Q1", "", "2025-01", "1; DROP"]
+)
 def test_bad_ids_are_refused_with_the_forms(bad: str) -> None:
     with pytest.raises(InvalidInput, match="not a period id|has 52 weeks") as err:
         periods.parse(bad)
@@ -38,7 +43,11 @@ def test_roll_up_month_quarter_year_and_weeks_by_thursday() -> None:
 
 
 def test_children_previous_and_year_before() -> None:
-    assert [p.id for p in periods.children(periods.parse("2025Q2"), "month")] == ["202504", "202505", "202506"]
+    assert [p.id for p in periods.children(periods.parse("2025Q2"), "month")] == [
+        "202504",
+        "202505",
+        "202506",
+    ]
     assert len(periods.children(periods.parse("2025"), "week")) == 52
     assert periods.parse("2025Q1").previous().id == "2024Q4"
     assert periods.parse("202501").previous().id == "202412"

@@ -16,28 +16,43 @@ COLUMNS = {"don_vi": "text", "ngay": "date", "hinh_thuc": "text", "phi": "intege
 
 
 def _source(**kw: object) -> TableSource:
-    return TableSource.model_validate({"dataset": "ho_so", "org_column": "don_vi", "date_column": "ngay", **kw})
+    return TableSource.model_validate(
+        {"dataset": "ho_so", "org_column": "don_vi", "date_column": "ngay", **kw}
+    )
 
 
 def test_filter_string_is_parsed_and_rendered_with_quoted_literals() -> None:
-    m = _sql.parse_measure(Measure(aggregate="count(*) FILTER (WHERE hinh_thuc = 'Trực tuyến' AND ten IN ('O''Brien', 'x') AND phi IS NOT NULL)"))
+    m = _sql.parse_measure(
+        Measure(
+            aggregate="count(*) FILTER (WHERE hinh_thuc = 'Trực tuyến' AND ten IN ('O''Brien', 'x') AND phi IS NOT NULL)"
+        )
+    )
     assert [c.op for c in m.conditions] == ["=", "in", "not_null"]
     sql = _sql.render_measure(m)
-    assert "'O''Brien'" in sql and '"hinh_thuc" = \'Trực tuyến\'' in sql
+    assert "'O''Brien'" in sql and "\"hinh_thuc\" = 'Trực tuyến'" in sql
 
 
-@pytest.mark.parametrize("bad", [
-    "sum(phi); DROP TABLE x", "avg(phi)", "sum(*)", "count(*) FILTER (WHERE 1=1 OR 1=1)",
-    "count(*) FILTER (WHERE ten = 'a'; select 1)", "count(read_csv('/etc/passwd'))",
-    "count(*) FILTER (WHERE ten = lower('a'))",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "sum(phi); DROP TABLE x",
+        "avg(phi)",
+        "sum(*)",
+        "count(*) FILTER (WHERE 1=1 OR 1=1)",
+        "count(*) FILTER (WHERE ten = 'a'; select 1)",
+        "count(read_csv('/etc/passwd'))",
+        "count(*) FILTER (WHERE ten = lower('a'))",
+    ],
+)
 def test_hostile_or_unknown_aggregates_are_refused(bad: str) -> None:
     with pytest.raises(InvalidInput):
         _sql.parse_measure(Measure(aggregate=bad))
 
 
 def test_unknown_columns_are_named_with_the_columns_that_exist() -> None:
-    src = _source(numerator={"aggregate": "count(*)", "where": {"kenh": "x"}}, denominator="count(*)")
+    src = _source(
+        numerator={"aggregate": "count(*)", "where": {"kenh": "x"}}, denominator="count(*)"
+    )
     with pytest.raises(InvalidInput, match="'kenh' is not in table 'ho_so'; columns: don_vi, ngay"):
         _sql.validate_columns(src, COLUMNS)
     with pytest.raises(InvalidInput, match="not a date"):
@@ -45,11 +60,15 @@ def test_unknown_columns_are_named_with_the_columns_that_exist() -> None:
 
 
 def test_value_sql_pins_range_units_and_version() -> None:
-    src = _source(numerator="count(*) FILTER (WHERE hinh_thuc = 'Trực tuyến')", denominator="count(*)", factor=100)
+    src = _source(
+        numerator="count(*) FILTER (WHERE hinh_thuc = 'Trực tuyến')",
+        denominator="count(*)",
+        factor=100,
+    )
     sql = _sql.value_sql(src, "ho_so@3", date(2025, 1, 1), date(2025, 3, 31), ["Hà Nội", None])
     assert 'FROM "ho_so@3"' in sql
     assert "\"ngay\" >= DATE '2025-01-01' AND \"ngay\" < DATE '2025-04-01'" in sql
-    assert "(\"don_vi\" IN ('Hà Nội') OR \"don_vi\" IS NULL)" in sql
+    assert '("don_vi" IN (\'Hà Nội\') OR "don_vi" IS NULL)' in sql
 
 
 def test_definition_needs_one_form_and_a_source() -> None:
@@ -57,18 +76,34 @@ def test_definition_needs_one_form_and_a_source() -> None:
         _source(aggregate="count(*)", numerator="count(*)", denominator="count(*)")
     with pytest.raises(ValueError, match="needs a `source`"):
         IndicatorDef(code="X", name_vi="x", type="computed")
-    d = IndicatorDef(code="X", name_vi="x", source={"dataset": "d", "date_column": "n",  # type: ignore[arg-type]
-                                                     "numerator": "count(*)", "denominator": "count(*)"})
+    d = IndicatorDef(
+        code="X",
+        name_vi="x",
+        source={
+            "dataset": "d",
+            "date_column": "n",  # type: ignore[arg-type]
+            "numerator": "count(*)",
+            "denominator": "count(*)",
+        },
+    )
     assert d.aggregation == "ratio" and not d.is_flow
 
 
 def test_achievement_respects_direction_and_ranges() -> None:
-    assert scoring.achievement(63, value=70, low=None, high=None, direction="higher") == pytest.approx(90)
-    assert scoring.achievement(10, value=8, low=None, high=None, direction="lower") == pytest.approx(80)
+    assert scoring.achievement(
+        63, value=70, low=None, high=None, direction="higher"
+    ) == pytest.approx(90)
+    assert scoring.achievement(
+        10, value=8, low=None, high=None, direction="lower"
+    ) == pytest.approx(80)
     assert scoring.achievement(0, value=8, low=None, high=None, direction="lower") == 100
     assert scoring.achievement(5, value=None, low=4, high=6, direction="higher") == 100
-    assert scoring.achievement(3, value=None, low=4, high=6, direction="higher") == pytest.approx(75)
-    assert scoring.achievement(8, value=None, low=4, high=6, direction="higher") == pytest.approx(75)
+    assert scoring.achievement(3, value=None, low=4, high=6, direction="higher") == pytest.approx(
+        75
+    )
+    assert scoring.achievement(8, value=None, low=4, high=6, direction="higher") == pytest.approx(
+        75
+    )
 
 
 def test_status_closed_and_open_periods() -> None:
@@ -76,20 +111,32 @@ def test_status_closed_and_open_periods() -> None:
     count = IndicatorDef(code="C", name_vi="c", type="reported", aggregation="sum")
     q1 = parse("2025Q1")
     after, mid = date(2025, 4, 2), date(2025, 2, 14)  # mid: 45 of 90 days
-    assert scoring.status(ratio, q1, 70, value=70, low=None, high=None, today=after)[0] == "achieved"
+    assert (
+        scoring.status(ratio, q1, 70, value=70, low=None, high=None, today=after)[0] == "achieved"
+    )
     assert scoring.status(ratio, q1, 69, value=70, low=None, high=None, today=after)[0] == "missed"
     assert scoring.status(ratio, q1, 67, value=70, low=None, high=None, today=mid)[0] == "on_track"
     assert scoring.status(ratio, q1, 60, value=70, low=None, high=None, today=mid)[0] == "at_risk"
     # a count half-way through the quarter is judged against half the target
     assert scoring.status(count, q1, 48, value=100, low=None, high=None, today=mid)[0] == "on_track"
     assert scoring.status(count, q1, 30, value=100, low=None, high=None, today=mid)[0] == "at_risk"
-    assert scoring.status(count, q1, 100, value=100, low=None, high=None, today=mid)[0] == "achieved"
-    assert scoring.status(count, q1, None, value=100, low=None, high=None, today=mid)[0] == "no_data"
-    assert scoring.status(count, q1, 5, value=None, low=None, high=None, today=mid)[0] == "no_target"
+    assert (
+        scoring.status(count, q1, 100, value=100, low=None, high=None, today=mid)[0] == "achieved"
+    )
+    assert (
+        scoring.status(count, q1, None, value=100, low=None, high=None, today=mid)[0] == "no_data"
+    )
+    assert (
+        scoring.status(count, q1, 5, value=None, low=None, high=None, today=mid)[0] == "no_target"
+    )
 
 
 def test_ranking_ties_and_direction() -> None:
-    assert scoring.rank({"a": 50, "b": 80, "c": 80, "d": None}, direction="higher") == {"b": 1, "c": 1, "a": 3}
+    assert scoring.rank({"a": 50, "b": 80, "c": 80, "d": None}, direction="higher") == {
+        "b": 1,
+        "c": 1,
+        "a": 3,
+    }
     assert scoring.rank({"a": 50, "b": 80}, direction="lower") == {"a": 1, "b": 2}
 
 

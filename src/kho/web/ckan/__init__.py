@@ -94,13 +94,15 @@ async def _run_action(
 
 
 for _path in ("/api/3/action/{name}", "/api/action/{name}"):
-    router.add_api_route(
-        _path,
-        _run_action,
-        methods=["GET", "POST"],
-        include_in_schema=_path.startswith("/api/3"),
-        summary="CKAN Action API (status_show, package_search, datastore_search, …)",
-    )
+    for _method in ("GET", "POST"):
+        router.add_api_route(
+            _path,
+            _run_action,
+            methods=[_method],
+            operation_id=f"ckan_action_{_method.lower()}",
+            include_in_schema=_path.startswith("/api/3"),
+            summary="CKAN Action API (status_show, package_search, datastore_search, …)",
+        )
 
 
 @router.get("/api/3", summary="CKAN API version")
