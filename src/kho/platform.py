@@ -52,7 +52,7 @@ class Platform:
     def catalog(self) -> Catalog:
         from kho.catalog.service import Catalog
 
-        return Catalog(self.sessions, self.warehouse)
+        return Catalog(self.sessions, self.warehouse, self.access)
 
     @cached_property
     def ingest(self) -> Ingest:
@@ -64,7 +64,7 @@ class Platform:
     def query(self) -> Query:
         from kho.query.service import Query
 
-        return Query(self.sessions, self.warehouse, self.settings)
+        return Query(self.sessions, self.warehouse, self.settings, self.access)
 
     @cached_property
     def maintenance(self) -> Maintenance:

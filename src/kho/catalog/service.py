@@ -5,17 +5,21 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kho.access.actors import Actor, can_read
+from kho.access.actors import Actor
 from kho.catalog import models as m
 from kho.catalog.freshness import freshness
 from kho.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kho.metadata import models as db
 from kho.warehouse.service import Warehouse
+
+if TYPE_CHECKING:
+    from kho.access.models import ReadPolicy
+    from kho.access.service import Access
 
 FACETS = ("org_code", "sector", "access_level", "formats", "freshness", "licence")
 
@@ -44,9 +48,10 @@ def _search_text(ds: db.Dataset, org_names: Sequence[str] = ()) -> str:
 class Catalog:
     """The only place that knows how datasets are described, found and shown."""
 
-    def __init__(self, sessions: Callable[[], Session], warehouse: Warehouse):
+    def __init__(self, sessions: Callable[[], Session], warehouse: Warehouse, access: Access):
         self._sessions = sessions
         self._warehouse = warehouse
+        self._access = access
 
     # organisations ---------------------------------------------------------------------------
     def ensure_organisation(self, org: m.Organisation, *, actor: Actor) -> m.Organisation:
@@ -111,8 +116,8 @@ class Catalog:
     def get(self, slug: str, *, actor: Actor) -> m.Dataset:
         with self._sessions() as s:
             ds = self._load(s, slug)
-            self._check_read(actor, ds)
-            return self._detail(ds)
+            policy = self._check_read(actor, ds)
+            return self._detail(ds, columns=policy.columns if policy else None)
 
     def exists(self, slug: str) -> bool:
         with self._sessions() as s:
@@ -138,11 +143,7 @@ class Catalog:
             stmt = select(db.Dataset)
             for tok in tokens:
                 stmt = stmt.where(db.Dataset.search_text.contains(tok, autoescape=True))
-            rows = [
-                d
-                for d in s.scalars(stmt)
-                if can_read(actor, access_level=d.access_level, org_code=d.org_code)
-            ]
+            rows = [d for d in s.scalars(stmt) if self._policy(actor, d) is not None]
             summaries = [self._summary(d) for d in rows]
         matched = [d for d in summaries if _matches(d, filters or {})]
         facets = {f: _facet_counts(matched, f) for f in FACETS}
@@ -241,19 +242,36 @@ class Catalog:
             )
 
     def _org_names(self, s: Session, code: str) -> list[str]:
-        org = s.scalar(select(db.Organisation).where(db.Organisation.code == code))
-        return [n for n in (org.name_vi, org.name_en) if n] if org else []
+        """Current, predecessor and successor names, so a merged organisation is found by any of them."""
+        return self._access.org_names_for_search(code)
 
-    def _check_read(self, actor: Actor, ds: db.Dataset) -> None:
-        if not can_read(actor, access_level=ds.access_level, org_code=ds.org_code):
+    def _policy(self, actor: Actor, ds: db.Dataset) -> ReadPolicy | None:
+        return self._access.read_policy(
+            actor, dataset_slug=ds.slug, org_code=ds.org_code, access_level=ds.access_level
+        )
+
+    def _check_read(self, actor: Actor, ds: db.Dataset) -> ReadPolicy:
+        policy = self._policy(actor, ds)
+        if policy is None:
             # Same message as a missing dataset: existence of restricted data is not disclosed.
             raise NotFound(
                 f"No dataset {ds.slug!r}.", hint="Run `kho datasets list` to see datasets."
             )
+        return policy
 
     def _check_write(self, actor: Actor, org_code: str) -> None:
-        if not (actor.is_platform_admin or org_code in actor.org_codes):
-            raise PermissionDenied(f"{actor} may not change datasets of organisation {org_code!r}.")
+        if not self._access.can_write(actor, org_code=org_code):
+            raise PermissionDenied(
+                f"{actor} may not change datasets of organisation {org_code!r}.",
+                hint="Editors and admins of the owning organisation may; ask its admin for a role.",
+            )
+
+    def check_write(self, slug: str, *, actor: Actor) -> None:
+        """Raise unless the actor may load into or change the dataset."""
+        with self._sessions() as s:
+            ds = self._load(s, slug)
+            self._check_read(actor, ds)
+            self._check_write(actor, ds.org_code)
 
     def _summary(self, ds: db.Dataset) -> m.DatasetSummary:
         return m.DatasetSummary(
@@ -272,7 +290,7 @@ class Catalog:
             updated_at=ds.updated_at,
         )
 
-    def _detail(self, ds: db.Dataset) -> m.Dataset:
+    def _detail(self, ds: db.Dataset, *, columns: list[str] | None = None) -> m.Dataset:
         tables = []
         for r in ds.resources:
             exists = self._warehouse.exists(r.iceberg_ident)
@@ -284,7 +302,9 @@ class Catalog:
                     key_columns=list(r.key_columns or []),
                     row_count=self._warehouse.row_count(r.iceberg_ident) if exists else 0,
                     versions=len(self._warehouse.snapshots(r.iceberg_ident)) if exists else 0,
-                    columns=[_column_info(c) for c in r.columns],
+                    columns=[
+                        _column_info(c) for c in r.columns if columns is None or c.name in columns
+                    ],
                 )
             )
         return m.Dataset(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -67,7 +68,7 @@ def list_(
             e.action,
             e.resource,
             "" if e.rows is None else str(e.rows),
-            str(e.details)[:80] if e.details else "",
+            json.dumps(e.details, ensure_ascii=False)[:60] if e.details else "",
         )
     console.print(tb)
 

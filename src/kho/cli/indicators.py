@@ -42,7 +42,7 @@ def list_(
     json_out: JsonOpt = False,
 ) -> None:
     """List the indicators you may see."""
-    items = platform().indicators.list(actor=actor(), pack=pack)
+    items = platform().indicators.list_indicators(actor=actor(), pack=pack)
     if json_out:
         print_json([i.model_dump(mode="json") for i in items])
         return
@@ -78,10 +78,20 @@ def compute(
         str | None, typer.Argument(help="One indicator; all computed ones when omitted.")
     ] = None,
     force: Annotated[bool, typer.Option(help="Recompute every period, changed or not.")] = False,
+    merge: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="Unit merger OLD=NEW (repeat); stored with the indicator."),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Compute values; only periods whose source rows changed since last time are redone."""
-    results = platform().indicators.compute(code, actor=actor(), force=force)
+    from kho.errors import InvalidInput
+
+    pairs = [m.split("=", 1) for m in merge or []]
+    if any(len(p) != 2 or not p[0].strip() or not p[1].strip() for p in pairs):
+        raise InvalidInput("--map takes OLD=NEW, e.g. --map 'Phường A=Phường AB'.")
+    org_map = {a.strip(): b.strip() for a, b in pairs} if pairs else None
+    results = platform().indicators.compute(code, actor=actor(), force=force, org_map=org_map)
     if json_out:
         print_json([r.model_dump(mode="json") for r in results])
         return

@@ -107,7 +107,7 @@ def list_(
     json_out: JsonOpt = False,
 ) -> None:
     """Every target of an indicator, history included, and which one is in force."""
-    items = platform().indicators.targets.list(code, org=org, period=period)
+    items = platform().indicators.targets.history(code, org=org, period=period)
     if json_out:
         print_json([x.model_dump(mode="json") for x in items])
         return

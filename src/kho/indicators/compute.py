@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -68,7 +68,8 @@ def targets_of(finest: Period, period_types: Iterable[str]) -> list[Period]:
     """The reported periods a finest period feeds (a week feeds only itself)."""
     if finest.type == "week":
         return [finest] if "week" in period_types else []
-    return [periods.roll_up(finest, k) for k in ("month", "quarter", "year") if k in period_types]  # type: ignore[arg-type]
+    kinds: tuple[PeriodType, ...] = ("month", "quarter", "year")
+    return [periods.roll_up(finest, k) for k in kinds if k in period_types]
 
 
 def load_cells(
@@ -98,7 +99,7 @@ def roll_up(
     resolver: Resolver,
     tree: OrgTree,
     wanted: set[str],
-    period_types: list[str],
+    period_types: Sequence[str],
 ) -> list[NodeValue]:
     """Values for every unit on the tree and every wanted period, recomputing ratios from sums."""
     ms = _sql.measures(source)
@@ -172,7 +173,7 @@ def _value(
     return value, num, den
 
 
-def affected(changed: Iterable[str], period_types: list[str]) -> set[str]:
+def affected(changed: Iterable[str], period_types: Sequence[str]) -> set[str]:
     """Reported periods touched by changed finest periods (month → its quarter and year)."""
     out: set[str] = set()
     for pid in changed:

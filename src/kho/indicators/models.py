@@ -18,6 +18,8 @@ OrgCode = str
 IndicatorCode = str
 ALL_ORGS = "ALL"
 CODE_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"
+PeriodTypeName = Literal["year", "quarter", "month", "week"]
+DEFAULT_PERIOD_TYPES: tuple[PeriodTypeName, ...] = ("month", "quarter", "year")
 
 
 class Condition(BaseModel):
@@ -103,9 +105,7 @@ class IndicatorDef(BaseModel):
     type: IndicatorType = "computed"
     aggregation: Aggregation | None = None
     source: TableSource | CatalogSource | None = Field(default=None, discriminator="kind")
-    period_types: list[Literal["year", "quarter", "month", "week"]] = Field(
-        default_factory=lambda: ["month", "quarter", "year"]
-    )
+    period_types: list[PeriodTypeName] = Field(default_factory=lambda: list(DEFAULT_PERIOD_TYPES))
     org_aliases: dict[str, str] = Field(default_factory=dict)
     org_parents: dict[str, str] = Field(default_factory=dict)
     org_map: dict[str, str] = Field(default_factory=dict)

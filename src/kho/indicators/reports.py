@@ -39,11 +39,13 @@ def build_report(
     """The scope unit and each unit directly below it, for every indicator the actor may read."""
     p = periods.parse(period)
     moment = as_of or datetime.now(UTC)
-    wanted = list(codes) or [s.code for s in svc.list(actor=actor)]
+    wanted = list(codes) or [s.code for s in svc.list_indicators(actor=actor)]
     rows: list[ReportRow] = []
     gaps: dict[str, Any] = {}
     for code in wanted:
         d = svc.get(code, actor=actor)
+        if d.type == "computed":
+            svc.refresh_if_stale(d)
         found, missing = _indicator_rows(svc, d, p, org, moment)
         rows += found
         gaps[code] = missing
@@ -56,7 +58,7 @@ def _indicator_rows(
     prev, before = p.previous(), p.year_before()
     cur, old, older = (_by_org(svc, d, x) for x in (p, prev, before))
     units = _units(svc, d, org, cur)
-    history = svc.targets.list(d.code)
+    history = svc.targets.history(d.code)
     ranks = scoring.rank(
         {u: cur[u].value if u in cur else None for u in units[1:]}, direction=d.direction
     )
@@ -76,7 +78,7 @@ def _indicator_rows(
         )
         for u in units
     ]
-    missing = {
+    missing: dict[str, Any] = {
         kind: [r.org for r in out[1:] if r.completeness == kind]
         for kind in ("no_data", "stale", "late", "not_approved")
     }
@@ -191,7 +193,7 @@ def _units(svc: Indicators, d: IndicatorDef, org: str, cur: dict[str, IndicatorV
 
 def reported_values(svc: Indicators, d: IndicatorDef, period_id: str) -> list[IndicatorValue]:
     """Entered values, plus parents rolled up from their approved children when they entered none."""
-    entries = svc.reporting.list(d.code, period=period_id)
+    entries = svc.reporting.entries(d.code, period=period_id)
     tree = svc.tree(d)
     out = {
         e.org: IndicatorValue(

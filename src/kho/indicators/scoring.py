@@ -57,7 +57,10 @@ def status(
     pace = pct
     if additive:
         share = period.fraction_elapsed(today)
-        scale = lambda x: None if x is None else x * share  # noqa: E731
+
+        def scale(x: float | None) -> float | None:
+            return None if x is None else x * share
+
         pace = (
             achievement(
                 actual, value=scale(value), low=scale(low), high=scale(high), direction=d.direction
@@ -70,7 +73,7 @@ def status(
 def rank(values: dict[str, float | None], *, direction: str) -> dict[str, int]:
     """Competition ranking (1 = best; ties share a rank); units without a value are not ranked."""
     present = [(org, v) for org, v in values.items() if v is not None]
-    present.sort(key=lambda kv: -kv[1] if direction == "higher" else kv[1])  # type: ignore[operator]
+    present.sort(key=lambda kv: -float(kv[1] or 0) if direction == "higher" else float(kv[1] or 0))
     out: dict[str, int] = {}
     for i, (org, v) in enumerate(present):
         out[org] = out[present[i - 1][0]] if i and present[i - 1][1] == v else i + 1

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from kho.access.actors import SYSTEM, Actor, can_read
 from kho.errors import InvalidInput, NotFound, PermissionDenied
-from kho.indicators import _sql, compute, periods
+from kho.indicators import _sql, periods
 from kho.indicators import _tables as t
+from kho.indicators import compute as calc
 from kho.indicators.models import (
     ALL_ORGS,
     Analytics,
@@ -70,7 +71,9 @@ class Indicators:
             self.define(d, actor=actor)
         added = 0
         for d in defs:
-            known = {(x.org, x.period, x.value, x.low, x.high) for x in self.targets.list(d.code)}
+            known = {
+                (x.org, x.period, x.value, x.low, x.high) for x in self.targets.history(d.code)
+            }
             for spec in d.targets:
                 key = (spec.org, periods.parse(spec.period).id, spec.value, spec.low, spec.high)
                 if key not in known:
@@ -129,7 +132,7 @@ class Indicators:
         self._check_read(actor, d)
         return d
 
-    def list(self, *, actor: Actor, pack: str | None = None) -> list[IndicatorSummary]:
+    def list_indicators(self, *, actor: Actor, pack: str | None = None) -> list[IndicatorSummary]:
         with self._sessions() as s:
             rows = list(s.scalars(select(t.IndicatorRow).order_by(t.IndicatorRow.code)))
         out = []
@@ -170,7 +173,11 @@ class Indicators:
         org_map: dict[str, str] | None = None,
     ) -> list[ComputeResult]:
         """Compute one or all computed indicators; only periods whose source rows changed are redone."""
-        codes = [code] if code else [s.code for s in self.list(actor=actor) if s.type == "computed"]
+        codes = (
+            [code]
+            if code
+            else [s.code for s in self.list_indicators(actor=actor) if s.type == "computed"]
+        )
         results = []
         for c in codes:
             d = self.definition(c)
@@ -194,7 +201,7 @@ class Indicators:
         removed: set[str] = set()
         unchanged: set[str] = set()
         written = 0
-        for base in compute.base_type(d.period_types):
+        for base in calc.base_type(d.period_types):
             fresh = {
                 r["period"]: (int(r["n_rows"]), str(r["checksum"]))
                 for r in self._arrow(_sql.fingerprint_sql(src, name, base), actor)
@@ -202,13 +209,13 @@ class Indicators:
             stored = self._fingerprints(d.code, week=base == "week")
             ch = {p for p, fp in fresh.items() if force or stored.get(p) != fp}
             rm = set(stored) - set(fresh)
-            wanted = compute.affected(ch | rm, d.period_types)
-            unchanged |= compute.affected(set(fresh) - ch, d.period_types) - wanted
+            wanted = calc.affected(ch | rm, d.period_types)
+            unchanged |= calc.affected(set(fresh) - ch, d.period_types) - wanted
             changed |= wanted
             removed |= {
                 p
-                for p in compute.affected(rm, d.period_types)
-                if p not in compute.affected(set(fresh), d.period_types)
+                for p in calc.affected(rm, d.period_types)
+                if p not in calc.affected(set(fresh), d.period_types)
             }
             if not wanted:
                 continue
@@ -233,7 +240,7 @@ class Indicators:
         resolver: Resolver,
         tree: OrgTree,
         actor: Actor,
-    ) -> list[compute.NodeValue]:
+    ) -> list[calc.NodeValue]:
         ms = _sql.measures(src)
         mergeable = {r: m for r, m in ms.items() if m.fn != "count_distinct"}
         rows = [
@@ -247,12 +254,12 @@ class Indicators:
             for r, m in ms.items()
             if m.fn == "count_distinct"
         }
-        cells = compute.load_cells(rows, list(mergeable), distinct)
+        cells = calc.load_cells(rows, list(mergeable), distinct)
         counts: dict[str | None, int] = {}
         for c in cells:
             counts[c.org_raw] = counts.get(c.org_raw, 0) + c.n_rows
         resolver.learn(counts)
-        return compute.roll_up(
+        return calc.roll_up(
             cells,
             source=src,
             resolver=resolver,
@@ -267,7 +274,7 @@ class Indicators:
         src: TableSource,
         name: str,
         snapshot_id: int,
-        nodes: list[compute.NodeValue],
+        nodes: list[calc.NodeValue],
         wanted: set[str],
         fresh: dict[str, tuple[int, str]],
         base: str,
@@ -427,7 +434,15 @@ class Indicators:
                 current, _ = self._source_table(d.source, actor=SYSTEM)
             except NotFound:
                 return
-            if last is None or last[0] != current:
+            with self._sessions() as s:
+                seen = s.scalar(
+                    select(t.FingerprintRow.source)
+                    .where(t.FingerprintRow.indicator_code == d.code)
+                    .limit(1)
+                )
+            if (
+                seen != current
+            ):  # fingerprints move to each checked version, values only when changed
                 self._compute_table(d, d.source, actor=SYSTEM, force=False)
         elif isinstance(d.source, CatalogSource):
             stamp = last[1] if last else None

@@ -97,7 +97,9 @@ class Targets:
             return _target(row)
 
     # reading -------------------------------------------------------------------------------
-    def list(self, code: str, *, org: str | None = None, period: str | None = None) -> list[Target]:
+    def history(
+        self, code: str, *, org: str | None = None, period: str | None = None
+    ) -> list[Target]:
         """Every target ever set or proposed for the indicator (history included), oldest first."""
         self._definition(code)
         with self._sessions() as s:
@@ -135,7 +137,7 @@ class Targets:
                 for k in ("quarter", "year")
                 if k != p.type and _rolls(p.type, k)
             ]
-        history = rows if rows is not None else self.list(code)
+        history = rows if rows is not None else self.history(code)
         for unit in (org, DEFAULT_ORG):
             for cand in candidates:
                 hit = _pick(history, unit, cand.id, moment)
@@ -220,11 +222,11 @@ def _target(r: t.TargetRow) -> Target:
         low=r.low,
         high=r.high,
         note=r.note,
-        kind=r.kind,
+        kind=r.kind,  # type: ignore[arg-type]
         status=r.status,  # type: ignore[arg-type]
         set_by=r.set_by,
-        set_at=_aware(r.set_at),
-        decided_by=r.decided_by,  # type: ignore[arg-type]
+        set_at=_aware(r.set_at),  # type: ignore[arg-type]
+        decided_by=r.decided_by,
         decided_at=_aware(r.decided_at),
         decision_note=r.decision_note,
     )
@@ -310,7 +312,7 @@ class Reporting:
             row.decided_by, row.decided_at = str(actor), _now()
             return _reported(row, d)
 
-    def list(self, code: str, *, period: str | None = None) -> list[ReportedValue]:
+    def entries(self, code: str, *, period: str | None = None) -> list[ReportedValue]:
         d = self._definition(code)
         with self._sessions() as s:
             stmt = select(t.ReportedRow).where(t.ReportedRow.indicator_code == code)
@@ -341,7 +343,7 @@ def _reported(r: t.ReportedRow, d: IndicatorDef) -> ReportedValue:
         numerator=r.numerator,
         denominator=r.denominator,
         note=r.note,
-        status=r.status,
+        status=r.status,  # type: ignore[arg-type]
         entered_by=r.entered_by,
         entered_at=entered,  # type: ignore[arg-type]
         decided_by=r.decided_by,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
@@ -59,13 +59,16 @@ def histories(catalog: Catalog, *, actor: Actor) -> list[DatasetHistory]:
     return out
 
 
+Cell = tuple[str, float, float | None, set[str], str | None]
+
+
 def metric_cells(
     metric: str, hist: list[DatasetHistory], period: Period, now: datetime
 ) -> list[tuple[str, float, float | None, set[str], str | None]]:
     """Per dataset: (org, numerator or value, denominator, distinct orgs, "slug@N") at the period's end."""
     end = min(datetime.combine(period.end, time.max, tzinfo=UTC), now)
     start = datetime.combine(period.start, time.min, tzinfo=UTC)
-    out: list[tuple[str, float, float | None, set[str], str | None]] = []
+    out: list[Cell] = []
     for h in hist:
         state = h.state_at(end)
         if state is None:
@@ -99,34 +102,39 @@ def periods_between(first: date, today: date, kinds: list[str]) -> list[Period]:
     return sorted(found.values())
 
 
-def roll(
-    cells: list[tuple[str, float, float | None, set[str], str | None]],
-    tree: OrgTree,
-    metric: str,
-    factor: float,
-) -> dict[str, tuple[float | None, float | None, float | None, list[str]]]:
+@dataclass
+class _Acc:
+    num: float = 0.0
+    den: float | None = None
+    orgs: set[str] = field(default_factory=set)
+    refs: list[str] = field(default_factory=list)
+
+
+Rolled = dict[str, tuple[float | None, float | None, float | None, list[str]]]
+
+
+def roll(cells: list[Cell], tree: OrgTree, metric: str, factor: float) -> Rolled:
     """Per unit on the tree: (value, numerator, denominator, dataset refs)."""
-    acc: dict[str, list[object]] = {}
+    acc: dict[str, _Acc] = {}
     for org, num, den, orgs, ref in cells:
         for node in tree.chain(org):
-            a = acc.setdefault(node, [0.0, None, set(), []])
-            a[0] = float(a[0]) + num  # type: ignore[arg-type]
+            a = acc.setdefault(node, _Acc())
+            a.num += num
             if den is not None:
-                a[1] = (a[1] or 0.0) + den  # type: ignore[operator]
-            a[2] |= orgs  # type: ignore[operator]
-            a[3].append(ref)  # type: ignore[attr-defined]
-    out = {}
-    for node, (num, den, orgs, refs) in acc.items():
+                a.den = (a.den or 0.0) + den
+            a.orgs |= orgs
+            if ref:
+                a.refs.append(ref)
+    out: Rolled = {}
+    for node, a in acc.items():
         if metric == "organisations":
-            out[node] = (float(len(orgs)), None, None, sorted(refs))  # type: ignore[arg-type]
+            out[node] = (float(len(a.orgs)), None, None, sorted(a.refs))
         elif metric in ("fresh_share", "growth"):
-            value = factor * num / den if den else None  # type: ignore[operator]
-            out[node] = (value, num, den, sorted(refs))  # type: ignore[assignment,arg-type]
+            out[node] = (factor * a.num / a.den if a.den else None, a.num, a.den, sorted(a.refs))
         else:
-            out[node] = (num, None, None, sorted(refs))  # type: ignore[assignment,arg-type]
-    out.setdefault(
-        ALL_ORGS, (0.0 if metric in ("datasets", "rows", "organisations") else None, None, None, [])
-    )
+            out[node] = (a.num, None, None, sorted(a.refs))
+    empty = 0.0 if metric in ("datasets", "rows", "organisations") else None
+    out.setdefault(ALL_ORGS, (empty, None, None, []))
     return out
 
 

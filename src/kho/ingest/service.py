@@ -352,15 +352,10 @@ class Ingest:
             )  # type: ignore[arg-type]
         else:
             self._catalog.get(dataset, actor=actor)
+        self._catalog.check_write(dataset, actor=actor)
         with self._sessions() as s, s.begin():
             ds = s.scalar(select(db.Dataset).where(db.Dataset.slug == dataset))
             assert ds is not None
-            if not (actor.is_platform_admin or ds.org_code in actor.org_codes):
-                from kho.errors import PermissionDenied
-
-                raise PermissionDenied(
-                    f"{actor} may not load data into {dataset!r} of {ds.org_code!r}."
-                )
             name = table or "main"
             res = next((r for r in ds.resources if r.name == name), None)
             if res is None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kho.access.actors import Actor, can_read
+from kho.access.actors import Actor
 from kho.errors import InvalidInput, NotFound, QueryError
 from kho.metadata import models as db
 from kho.query.guard import parse_select
@@ -23,9 +23,21 @@ if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
 
+    from kho.access.models import ReadPolicy
+    from kho.access.service import Access
+
 _SANDBOX_LOCK = threading.Lock()
 VERSIONED = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)@(?P<version>\d+)$")
 OPERATORS = {"eq": "=", "ne": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+
+
+@dataclass(frozen=True)
+class _Readable:
+    sql_name: str
+    ident: str
+    dataset: str
+    access_level: str
+    policy: ReadPolicy
 
 
 @dataclass
@@ -56,17 +68,24 @@ class RowsPage:
 class Query:
     """Runs read-only DuckDB over Iceberg snapshots, naming tables by their slugs."""
 
-    def __init__(self, sessions: Callable[[], Session], warehouse: Warehouse, settings: Settings):
+    def __init__(
+        self,
+        sessions: Callable[[], Session],
+        warehouse: Warehouse,
+        settings: Settings,
+        access: Access,
+    ):
         self._sessions = sessions
         self._warehouse = warehouse
         self._settings = settings
+        self._access = access
         self._con: duckdb.DuckDBPyConnection | None = None
 
     def sql(self, sql: str, *, actor: Actor, max_rows: int | None = None) -> QueryResult:
         """Run one SELECT; results are capped at ``max_rows`` with ``truncated`` set when cut."""
         cap = self._settings.sql_max_rows if max_rows is None else max_rows
         parsed = parse_select(sql)
-        con = self._session(parsed.tables, actor=actor)
+        con, used = self._session(parsed.tables, actor=actor)
         started = time.perf_counter()
         try:
             cur = self._run(con, parsed.sql, [])
@@ -75,6 +94,7 @@ class Query:
             rows = cur.fetchmany(cap + 1)
         finally:
             con.close()
+        self._audit_read(actor, used, rows=min(len(rows), cap), what=parsed.sql)
         return QueryResult(
             columns=columns,
             types=types,
@@ -86,11 +106,13 @@ class Query:
     def arrow(self, sql: str, *, actor: Actor) -> pa.Table:
         """The whole result as Arrow (for exports and benchmarks; no row cap)."""
         parsed = parse_select(sql)
-        con = self._session(parsed.tables, actor=actor)
+        con, used = self._session(parsed.tables, actor=actor)
         try:
-            return self._run(con, parsed.sql, []).fetch_arrow_table()
+            table = self._run(con, parsed.sql, []).fetch_arrow_table()
         finally:
             con.close()
+        self._audit_read(actor, used, rows=table.num_rows, what=parsed.sql)
+        return table
 
     def rows(
         self,
@@ -108,7 +130,7 @@ class Query:
         if not 0 <= limit <= 10_000 or offset < 0:
             raise InvalidInput("limit must be 0..10000 and offset ≥ 0.")
         name = f"{sql_name}@{version}" if version else sql_name
-        con = self._session({name}, actor=actor)
+        con, used = self._session({name}, actor=actor)
         try:
             known = [r[0] for r in con.execute(f'DESCRIBE "{name}"').fetchall()]
             where, params = _where(filters, known)
@@ -122,7 +144,7 @@ class Query:
                 con, f"SELECT {select_list} {base}{order} LIMIT {limit} OFFSET {offset}", params
             )
             types = [str(d[1]) for d in cur.description or []]
-            return RowsPage(
+            page = RowsPage(
                 columns=chosen,
                 types=types,
                 rows=cur.fetchall(),
@@ -132,27 +154,61 @@ class Query:
             )
         finally:
             con.close()
+        self._audit_read(actor, used, rows=len(page.rows), what=f"rows of {name}")
+        return page
 
     def readable_tables(self, *, actor: Actor) -> dict[str, db.Resource]:
+        """Every table the actor may read, by SQL name."""
         with self._sessions() as s:
             rows = s.execute(select(db.Resource, db.Dataset).join(db.Dataset)).all()
-            return {
-                r.sql_name: r
-                for r, d in rows
-                if can_read(actor, access_level=d.access_level, org_code=d.org_code)
-            }
+        return {r.sql_name: r for r, d in rows if self._policy(actor, d) is not None}
 
     # internals -------------------------------------------------------------------------------
+    def _policy(self, actor: Actor, ds: db.Dataset) -> ReadPolicy | None:
+        return self._access.read_policy(
+            actor, dataset_slug=ds.slug, org_code=ds.org_code, access_level=ds.access_level
+        )
+
+    def _tables(self, names: set[str] | frozenset[str], *, actor: Actor) -> dict[str, _Readable]:
+        """The named tables (``slug`` or ``slug@N``) the actor may read, with their limits."""
+        bases = {(m.group("name") if (m := VERSIONED.match(n)) else n) for n in names}
+        with self._sessions() as s:
+            rows = s.execute(
+                select(db.Resource, db.Dataset)
+                .join(db.Dataset)
+                .where(db.Resource.sql_name.in_(bases))
+            ).all()
+        found = {}
+        for res, ds in rows:
+            policy = self._policy(actor, ds)
+            if policy is not None:
+                found[res.sql_name] = _Readable(
+                    res.sql_name, res.iceberg_ident, ds.slug, ds.access_level, policy
+                )
+        return found
+
     def _session(
         self, names: set[str] | frozenset[str], *, actor: Actor
-    ) -> duckdb.DuckDBPyConnection:
+    ) -> tuple[duckdb.DuckDBPyConnection, list[_Readable]]:
         """A cursor on the shared sandboxed database with one temporary view per named table."""
-        readable = self.readable_tables(actor=actor)
-        views = {name: self._scan(name, readable) for name in names}
+        readable = self._tables(names, actor=actor)
+        views = {name: self._scan(name, readable, actor=actor) for name in names}
         cur = self._sandbox().cursor()
         for name, scan in views.items():
-            cur.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS SELECT * FROM {scan}')
-        return cur
+            cur.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS {scan}')
+        return cur, list(readable.values())
+
+    def _audit_read(self, actor: Actor, used: list[_Readable], *, rows: int, what: str) -> None:
+        """Reads of non-public data are recorded: who, which dataset, how many rows."""
+        for t in used:
+            if t.access_level != "public":
+                self._access.audit(
+                    actor,
+                    action="read",
+                    resource=f"dataset:{t.dataset}/{t.sql_name}",
+                    rows=rows,
+                    details={"query": what[:1000]},
+                )
 
     def _sandbox(self) -> duckdb.DuckDBPyConnection:
         """One DuckDB per process (opening one with extensions costs ~0.3 s), locked down once.
@@ -177,34 +233,39 @@ class Query:
             self._con.close()
             self._con = None
 
-    def _scan(self, name: str, readable: dict[str, db.Resource]) -> str:
+    def _scan(self, name: str, readable: dict[str, _Readable], *, actor: Actor) -> str:
+        """SELECT over the table's snapshot with the caller's column and row limits applied."""
         match = VERSIONED.match(name)
         base = match.group("name") if match else name
-        res = readable.get(base)
-        if res is None:
+        t = readable.get(base)
+        if t is None:
+            names = sorted(self.readable_tables(actor=actor))
             raise NotFound(
                 f"No table {base!r} that you may read.",
                 hint="Tables are named by dataset slug; run `kho datasets list`. You may read: "
-                + (", ".join(sorted(readable)[:30]) or "none")
+                + (", ".join(names[:30]) or "none")
                 + ".",
             )
-        if not self._warehouse.exists(res.iceberg_ident):
+        if not self._warehouse.exists(t.ident):
             raise NotFound(
                 f"Table {base!r} has no data yet.",
                 hint=f"Load a file with `kho ingest FILE --dataset {base}`.",
             )
-        if not match:
-            return self._warehouse.scan_sql(res.iceberg_ident)
-        snaps = self._warehouse.snapshots(res.iceberg_ident)
-        version = int(match.group("version"))
-        if not 1 <= version <= len(snaps):
-            raise NotFound(
-                f"{base!r} has versions 1..{len(snaps)}; there is no version {version}.",
-                hint=f"Run `kho datasets history {base}`.",
-            )
-        return self._warehouse.scan_sql(
-            res.iceberg_ident, snapshot_id=snaps[version - 1].snapshot_id
-        )
+        snapshot = None
+        if match:
+            snaps = self._warehouse.snapshots(t.ident)
+            version = int(match.group("version"))
+            if not 1 <= version <= len(snaps):
+                raise NotFound(
+                    f"{base!r} has versions 1..{len(snaps)}; there is no version {version}.",
+                    hint=f"Run `kho datasets history {base}`.",
+                )
+            snapshot = snaps[version - 1].snapshot_id
+        scan = self._warehouse.scan_sql(t.ident, snapshot_id=snapshot)
+        policy = t.policy
+        columns = "*" if policy.columns is None else ", ".join(f'"{c}"' for c in policy.columns)
+        where = f" WHERE {policy.row_filter}" if policy.row_filter else ""
+        return f"SELECT {columns} FROM {scan}{where}"
 
     def _run(
         self, con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]

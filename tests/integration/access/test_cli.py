@@ -91,7 +91,7 @@ def test_admin_sets_up_sharing_from_the_terminal(
     )
     out_lines = kho("tokens", "create", "--name", "bao-cao", "--user", "lan").splitlines()
     token = next(line for line in out_lines if line.startswith("kho_"))
-    assert "not shown again" in "\n".join(out_lines)
+    assert "Copy it now" in "\n".join(out_lines)
     listing = json.loads(kho("tokens", "list", "--json"))
     assert listing[0]["state"] == "active" and token not in json.dumps(listing)
     kho("tokens", "revoke", str(listing[0]["id"]))

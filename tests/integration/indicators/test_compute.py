@@ -139,6 +139,8 @@ def test_reading_refreshes_stale_values_without_a_manual_compute(
         actor=SYSTEM,
         mode="append",
     )
+    rep = province.indicators.report("2025Q2", actor=SYSTEM, org="TINH", codes=["SO_HO_SO"])
+    assert {r.org: r.actual for r in rep.rows}["SO-A"] == 2
     assert _values(province, "SO_HO_SO", "2025Q2")["SO-A"][0] == 2
 
 

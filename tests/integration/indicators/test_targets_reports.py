@@ -80,12 +80,14 @@ def test_targets_top_down_bottom_up_and_changed_mid_year(province: Platform) -> 
     then = _rows(province, "2025Q1", as_of=before_change)
     assert (then["SO-A"].target, then["SO-A"].status) == (70, "achieved")
     assert _rows(province, "2025Q2")["SO-A"].target == 90  # a quarter's own target beats the year's
-    history = ind.targets.list(CODE, org="SO-A")
+    history = ind.targets.history(CODE, org="SO-A")
     assert [x.value for x in history] == [70, 80, 90] and all(
         x.set_by == "admin@tinh" for x in history
     )
     assert [
-        (x.status, x.decided_by) for x in ind.targets.list(CODE, org="SO-B") if x.kind == "proposed"
+        (x.status, x.decided_by)
+        for x in ind.targets.history(CODE, org="SO-B")
+        if x.kind == "proposed"
     ] == [("approved", "admin@tinh")]
 
 

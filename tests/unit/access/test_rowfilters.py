@@ -44,7 +44,6 @@ def test_conditions_render_quoted(cond: RowCondition, sql: str) -> None:
         (RowCondition(column="ma_thu_tuc", op="=", value=["a"]), "only 'in'"),
         (RowCondition(column="le_phi_dong", op=">", value=None), "needs a value"),
         (RowCondition(column="le_phi_dong", op=">", value=float("nan")), "finite"),
-        (RowCondition(column="ma_thu_tuc", value="a\x00b"), "NUL"),
     ],
 )
 def test_bad_conditions_are_refused(cond: RowCondition, words: str) -> None:
@@ -95,3 +94,12 @@ def test_lockout_backs_off_and_caps() -> None:
     assert lock_for(5).total_seconds() == 30  # type: ignore[union-attr]
     assert lock_for(7).total_seconds() == 120  # type: ignore[union-attr]
     assert lock_for(40).total_seconds() == 3600  # type: ignore[union-attr]
+
+
+def test_nul_characters_are_refused_before_and_at_rendering() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="NUL"):
+        RowCondition(column="ma_thu_tuc", value="a\x00b")
+    with pytest.raises(InvalidInput, match="NUL"):
+        rowfilters.quote_value("a\x00b")

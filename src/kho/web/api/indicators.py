@@ -22,7 +22,7 @@ def _split(text: str | None) -> list[str]:
 def list_indicators(
     platform: PlatformDep, actor: ActorDep, pack: str | None = None
 ) -> list[m.IndicatorSummary]:
-    return platform.indicators.list(actor=actor, pack=pack)  # type: ignore[no-any-return]
+    return platform.indicators.list_indicators(actor=actor, pack=pack)  # type: ignore[no-any-return]
 
 
 @router.get(
@@ -38,13 +38,10 @@ def analytics(
     ou: Annotated[str, Query(description="Units separated by ';' (ALL = everything)")] = "ALL",
     include_num_den: Annotated[bool, Query(alias="includeNumDen")] = False,
 ) -> m.Analytics:
-    return platform.indicators.analytics(
-        _split(dx),
-        _split(pe),
-        _split(ou) or ["ALL"],
-        actor=actor,  # type: ignore[no-any-return]
-        include_num_den=include_num_den,
+    answer: m.Analytics = platform.indicators.analytics(
+        _split(dx), _split(pe), _split(ou) or ["ALL"], actor=actor, include_num_den=include_num_den
     )
+    return answer
 
 
 @router.get("/report", response_model=m.Report, summary="Target vs actual per unit for one period")
