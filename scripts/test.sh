@@ -18,7 +18,7 @@ echo "==> pytest (2 workers; each starts its own PostgreSQL)"
 OUT="$(mktemp -t kho-pytest.XXXXXX)"
 trap 'rm -f "$OUT"' EXIT
 rc=0
-"$VENV/bin/python" -m pytest -n 2 --timeout 600 -p no:cacheprovider "$@" tests 2>&1 |
+"$VENV/bin/python" -m pytest -n 2 --dist loadfile --timeout 600 -p no:cacheprovider "$@" tests 2>&1 |
   tee "$OUT" || rc=${PIPESTATUS[0]}
 
 summary="$(grep -E '^=+ .*(passed|failed|error|skipped|no tests ran).* =+$' "$OUT" | tail -n 1 || true)"

@@ -52,8 +52,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         proc.wait(timeout=20)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """Playwright's sync API holds an event loop while open: keep it to one module at a time
+    (the suite runs with `--dist loadfile`), so async API tests never share a loop with it."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():

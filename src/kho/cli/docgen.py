@@ -62,6 +62,8 @@ def error_reference() -> str:
     """Markdown table of the error family: HTTP status and CLI exit code of each class."""
     from kho import errors
 
+    _openapi()  # building the app imports every module, so every error class is registered
+
     rows = ["| error | type | HTTP status | exit code | meaning |", "|---|---|---|---|---|"]
     for cls in _error_classes(errors.KhoError):
         doc = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
