@@ -14,9 +14,8 @@ if TYPE_CHECKING:
     import polars as pl
     import pyarrow as pa
 
-    from kho.ingest.unitcols import UnitColumn
-
     from kho.ingest.coltypes import ColumnType
+    from kho.ingest.unitcols import UnitColumn
 
 T = TypeVar("T")
 LINE, PROBLEM = "_line", "_problem"
