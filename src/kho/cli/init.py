@@ -19,16 +19,21 @@ def init(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
         console.print(f"[bold]{key}[/]: {value}")
 
 
-def demo(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def demo(
+    reload: Annotated[bool, typer.Option("--reload", help="Load the demo files again as new versions.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
     """Load the bundled demo: messy one-stop-shop dossiers (CSV), population by province (XLSX), a TCVN3 file."""
     from kho.demo.load import load_demo
 
     p = platform()
     p.init()
-    reports = load_demo(p, actor=actor())
+    reports = load_demo(p, actor=actor(), reload=reload)
     if json_out:
         print_json([r.model_dump(mode="json") for r in reports])
         return
+    if not reports:
+        console.print("Demo already loaded (use --reload to load it again as new versions).")
     for r in reports:
         console.print(
             f"[green]✓[/] {r.dataset}: {r.rows_loaded:,} rows loaded, "

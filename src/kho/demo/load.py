@@ -92,14 +92,17 @@ DATASETS = [
 ]
 
 
-def load_demo(platform: Platform, *, actor: Actor) -> list[LoadReport]:
-    """Idempotent: organisations and datasets are created once; each table is (re)loaded as a new version."""
+def load_demo(platform: Platform, *, actor: Actor, reload: bool = False) -> list[LoadReport]:
+    """Organisations and datasets are created once; a table already loaded is left alone unless ``reload``."""
     for org in ORGANISATIONS:
-        platform.catalog.ensure_organisation(org, actor=actor)
+        if not any(o.code == org.code for o in platform.catalog.list_organisations()):
+            platform.catalog.ensure_organisation(org, actor=actor)
     reports = []
     for data, filename, sheet in DATASETS:
         if not platform.catalog.exists(data.slug):
             platform.catalog.create(data, actor=actor)
+        elif not reload and platform.catalog.versions(data.slug, actor=actor):
+            continue
         reports.append(
             platform.ingest.load(
                 DATA / filename, dataset=data.slug, actor=actor, sheet=sheet, mode="replace"
