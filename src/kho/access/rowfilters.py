@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Collection, Sequence
+from datetime import date
 from typing import Any
 
 from kho.access.models import RowCondition
 from kho.errors import InvalidInput
+from kho.query.sqltext import literal
+from kho.query.sqltext import quote_ident as sql_ident
 
 COLUMN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 CONDITION_TEXT = re.compile(
@@ -23,24 +25,14 @@ def quote_ident(name: str) -> str:
         raise InvalidInput(
             f"{name!r} is not a column name.", hint="Use the physical column name, e.g. ma_tinh."
         )
-    return '"' + name.replace('"', '""') + '"'
+    return sql_ident(name)
 
 
 def quote_value(value: Any) -> str:
     """A literal as SQL text: strings single-quoted with quotes doubled, numbers checked finite."""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise InvalidInput(f"Value {value!r} is not a finite number.")
-        return repr(value)
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise InvalidInput("Values may not contain NUL characters.")
-        return "'" + value.replace("'", "''") + "'"
-    raise InvalidInput(f"Value {value!r} must be text, a number or true/false.")
+    if value is None or isinstance(value, date):
+        raise InvalidInput(f"Value {value!r} must be text, a number or true/false.")
+    return literal(value)
 
 
 def validate(conditions: Sequence[RowCondition], columns: Collection[str]) -> list[RowCondition]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from kho.errors import InvalidInput
 from kho.indicators.models import Condition, Measure, TableSource
+from kho.query.sqltext import literal, quote_ident
 
 FUNCTIONS = ("count", "sum", "min", "max", "count_distinct")
 _AGG = re.compile(
@@ -111,23 +112,6 @@ def _literal(token: tuple[str | None, str]) -> Any:
     if kind == "word" and text.upper() in ("TRUE", "FALSE"):
         return text.upper() == "TRUE"
     raise InvalidInput(f"{text!r} is not a value; quote text as 'like this'.")
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def literal(value: Any) -> str:
-    """A SQL literal for a Python value (text quoted with doubled quotes; no other text passes)."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, date):
-        return f"DATE '{value.isoformat()}'"
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def render_condition(c: Condition) -> str:

@@ -10,7 +10,10 @@ from urllib.parse import urlencode
 
 from kho.access.actors import Actor
 from kho.catalog import models as m
+from kho.errors import InvalidInput
 from kho.platform import Platform
+from kho.query.sqltext import literal as _literal
+from kho.query.sqltext import quote_ident
 from kho.web.ckan.envelope import CkanValidation, Flat
 from kho.web.ckan.packages import CKAN_TYPES, find_table
 
@@ -32,23 +35,14 @@ ECHOED = (
 )
 
 
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def literal(value: Any) -> str:
     """A SQL literal DuckDB casts to the column's type; strings are quoted, never interpolated raw."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return repr(value)
     if isinstance(value, str):
-        return "'" + value.replace("\x00", "").replace("'", "''") + "'"
-    raise CkanValidation(
-        "filters", f"Unsupported filter value {value!r}; use text, numbers or lists."
-    )
+        value = value.replace("\x00", "")  # CKAN clients send NULs; they cannot match any text
+    try:
+        return _literal(value)
+    except InvalidInput as exc:
+        raise CkanValidation("filters", f"{exc.message} Use text, numbers or lists.") from exc
 
 
 def duck_to_ckan(duck_type: str) -> str:

@@ -6,6 +6,10 @@ from fastapi import FastAPI
 
 
 def install_pages(app: FastAPI) -> None:
-    from kho.web.pages import portal
+    from kho.web.pages import charts, orgs, portal
+    from kho.web.pages.errors import install_html_errors
 
     app.include_router(portal.router)
+    app.include_router(orgs.router)
+    app.include_router(charts.router)
+    install_html_errors(app)
