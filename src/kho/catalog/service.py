@@ -221,7 +221,7 @@ class Catalog:
                     format=r.format,
                     volume=r.volume,
                     plan=r.plan,
-                    status=r.status,
+                    status=r.status,  # type: ignore[arg-type]
                     created_at=r.created_at,
                 )
                 for r in s.scalars(stmt)

@@ -105,18 +105,20 @@ def create(
     json_out: JsonOpt = False,
 ) -> None:
     """Create an empty dataset entry (its table comes with the first `kho ingest`)."""
-    data = m.DatasetCreate(
-        slug=slug,
-        org_code=org,
-        title_vi=title,
-        title_en=title_en,
-        description_vi=description,
-        sector=sector,
-        keywords=keyword or [],
-        licence=licence,
-        access_level=access,
-        update_frequency=frequency,
-    )  # type: ignore[arg-type]
+    data = m.DatasetCreate.model_validate(
+        dict(
+            slug=slug,
+            org_code=org,
+            title_vi=title,
+            title_en=title_en,
+            description_vi=description,
+            sector=sector,
+            keywords=keyword or [],
+            licence=licence,
+            access_level=access,
+            update_frequency=frequency,
+        )
+    )
     ds = platform().catalog.create(data, actor=actor())
     print_json(ds.model_dump(mode="json")) if json_out else console.print(f"[green]✓[/] {ds.slug}")
 
@@ -155,7 +157,7 @@ def update(
         "source": source,
         "contact": contact,
     }
-    data = m.DatasetUpdate(**{k: v for k, v in given.items() if v is not None})
+    data = m.DatasetUpdate.model_validate({k: v for k, v in given.items() if v is not None})
     ds = platform().catalog.update(slug, data, actor=actor())
     print_json(ds.model_dump(mode="json")) if json_out else console.print(f"[green]✓[/] {ds.slug}")
 
@@ -312,17 +314,19 @@ def inventory_add(
 ) -> None:
     """Register data that exists but is not digitised or loaded yet."""
     item = platform().catalog.add_inventory(
-        m.InventoryCreate(
-            org_code=org,
-            title=title,
-            description=description,
-            format=format,
-            volume=volume,
-            plan=plan,
-            status=status,
+        m.InventoryCreate.model_validate(
+            {
+                "org_code": org,
+                "title": title,
+                "description": description,
+                "format": format,
+                "volume": volume,
+                "plan": plan,
+                "status": status,
+            }
         ),
         actor=actor(),
-    )  # type: ignore[arg-type]
+    )
     print_json(item.model_dump(mode="json")) if json_out else console.print(
         f"[green]✓[/] #{item.id} {item.title}"
     )

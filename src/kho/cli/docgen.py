@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kho.errors import KhoError
 
 
 def _commands(group: Any, prefix: str) -> Iterator[str]:
@@ -73,8 +76,8 @@ def error_reference() -> str:
     return "\n".join(rows) + "\n"
 
 
-def _error_classes(base: type) -> list[type]:
-    out = [base]
+def _error_classes(base: type[KhoError]) -> list[type[KhoError]]:
+    out: list[type[KhoError]] = [base]
     for sub in base.__subclasses__():
         out.extend(_error_classes(sub))
     return out

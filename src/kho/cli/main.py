@@ -9,7 +9,9 @@ import typer
 from kho.cli import datasets, ingest, maintain, orgs, serve, sql
 from kho.cli import init as init_cmd
 from kho.cli import units as units_cmd
-from kho.errors import KhoError
+from pydantic import ValidationError
+
+from kho.errors import InvalidInput, KhoError
 
 app = typer.Typer(
     name="kho",
@@ -50,6 +52,11 @@ def main() -> None:
         if exc.hint:
             err_console.print(f"[yellow]{t('hint', lang())}:[/] {exc.hint}")
         sys.exit(exc.exit_code)
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(x) for x in error.get("loc", ()))
+            err_console.print(f"[bold red]{t('error', lang())}:[/] {where}: {error.get('msg', '')}")
+        sys.exit(InvalidInput.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         err_console.print("Aborted.")
         sys.exit(130)

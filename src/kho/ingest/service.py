@@ -24,6 +24,7 @@ from kho.ingest.models import (
     LoadSummary,
     Mode,
     Reject,
+    SkippedRowReport,
     SourceReport,
 )
 from kho.ingest.rejects import RejectStore
@@ -321,8 +322,8 @@ class Ingest:
         for c in res.columns:
             detail = dict(c.type_detail or {})
             out[c.name] = ColumnType(
-                kind=c.type,
-                reason=f"type of the existing column {c.name}",  # type: ignore[arg-type]
+                kind=c.type,  # type: ignore[arg-type]
+                reason=f"type of the existing column {c.name}",
                 **{
                     k: v for k, v in detail.items() if k in ("number_style", "date_format", "scale")
                 },
@@ -342,14 +343,16 @@ class Ingest:
     ) -> db.Resource:
         if not self._catalog.exists(dataset):
             self._catalog.create(
-                cm.DatasetCreate(
-                    slug=dataset,
-                    org_code=org or self._default_org(),
-                    title_vi=title or dataset,
-                    access_level=access_level or "internal",
+                cm.DatasetCreate.model_validate(
+                    {
+                        "slug": dataset,
+                        "org_code": org or self._default_org(),
+                        "title_vi": title or dataset,
+                        "access_level": access_level or "internal",
+                    }
                 ),
                 actor=actor,
-            )  # type: ignore[arg-type]
+            )
         else:
             self._catalog.get(dataset, actor=actor)
         self._catalog.check_write(dataset, actor=actor)
@@ -484,9 +487,10 @@ class Ingest:
                 sheets=list(info.sheets),
                 header_lines=list(info.header_lines),
                 skipped=[
-                    {"line": r.line, "kind": r.kind, "text": r.text} for r in info.skipped[:200]
+                    SkippedRowReport(line=r.line, kind=r.kind, text=r.text)
+                    for r in info.skipped[:200]
                 ],
-            ),  # type: ignore[misc]
+            ),
             rows_read=stats.read,
             rows_loaded=stats.loaded,
             rows_rejected=rows_rejected,
@@ -600,8 +604,8 @@ def _sync_columns(res: db.Resource, columns: list[ColumnReport], *, replace: boo
                 res.columns.remove(col)
     position = max((c.position for c in res.columns), default=-1) + 1
     for c in columns:
-        col = existing.get(c.name)
-        if col is None:
+        found = existing.get(c.name)
+        if found is None:
             res.columns.append(
                 db.Column(
                     name=c.name,
@@ -613,9 +617,9 @@ def _sync_columns(res: db.Resource, columns: list[ColumnReport], *, replace: boo
             )
             position += 1
         else:
-            col.type, col.type_detail = c.type, c.detail
-            if not col.is_edited:
-                col.label = c.header or c.name
+            found.type, found.type_detail = c.type, c.detail
+            if not found.is_edited:
+                found.label = c.header or c.name
 
 
 def _summary(r: db.Load) -> LoadSummary:

@@ -46,6 +46,8 @@ def parse_select(sql: str) -> ParsedQuery:
             f"Table functions are not allowed: {', '.join(functions)}.",
             hint="Name tables by their slug instead, e.g. FROM ho_so.",
         )
+    _check_functions(tree)
+    _check_qualified(tree)
     ctes = {name for n in _nodes(tree) for name in _cte_names(n)}
     tables = frozenset(
         n["table_name"]
@@ -53,6 +55,86 @@ def parse_select(sql: str) -> ParsedQuery:
         if n.get("type") == "BASE_TABLE" and n["table_name"] not in ctes
     )
     return ParsedQuery(sql=text, tables=tables)
+
+
+# Functions that reveal the server (environment, settings) are refused outright; functions that build
+# a value of a size given by an argument may only get a small constant there, because DuckDB allocates
+# such values outside its memory limit and cannot interrupt them (repeat('x', 2e9) ran 13 s past a 3 s
+# limit; unnest(range(1e9)) got the process killed).
+DENIED_FUNCTIONS = frozenset({"getenv", "current_setting", "current_schemas"})
+SIZE_ARGUMENT = {
+    "repeat": (1,),
+    "lpad": (1,),
+    "rpad": (1,),
+    "list_resize": (1,),
+    "array_resize": (1,),
+    "bitstring": (1,),
+    "to_base": (2,),
+    "bar": (3,),
+    "equi_width_bins": (2,),
+    "range": (0, 1, 2),
+    "generate_series": (0, 1, 2),
+}
+MAX_SIZE = 100_000
+
+
+def _check_functions(tree: dict[str, Any]) -> None:
+    for node in _nodes(tree):
+        if node.get("class") != "FUNCTION":
+            continue
+        name = str(node.get("function_name", "")).lower()
+        if name in DENIED_FUNCTIONS:
+            raise QueryError(
+                f"The function {name}() is not allowed.",
+                hint="Kho's SQL reads tables only; it does not reveal the server's settings.",
+            )
+        args = node.get("children") or []
+        if name in ("printf", "format") and not all(_small_format(a) for a in args[:1]):
+            raise QueryError(
+                f"{name}() needs a constant format without widths over {MAX_SIZE:,}.",
+            )
+        for i in SIZE_ARGUMENT.get(name, ()):
+            if i < len(args) and not _small_constant(args[i]):
+                raise QueryError(
+                    f"{name}() may only be given a constant size up to {MAX_SIZE:,}.",
+                    hint="Very large values would exhaust the server's memory.",
+                )
+
+
+def _small_constant(node: dict[str, Any]) -> bool:
+    if node.get("class") == "CAST":
+        node = node.get("child") or {}
+    if node.get("class") != "CONSTANT":
+        return False
+    value = (node.get("value") or {}).get("value")
+    try:
+        return abs(float(value)) <= MAX_SIZE
+    except (TypeError, ValueError):
+        return False
+
+
+def _small_format(node: dict[str, Any]) -> bool:
+    import re
+
+    value = (node.get("value") or {}).get("value") if node.get("class") == "CONSTANT" else None
+    return isinstance(value, str) and not re.search(r"\d{6,}", value)
+
+
+def _check_qualified(tree: dict[str, Any]) -> None:
+    """Tables are named by slug alone: a catalog or schema would reach the system catalogs."""
+    for node in _nodes(tree):
+        if node.get("type") == "BASE_TABLE" and (
+            node.get("schema_name") or node.get("catalog_name")
+        ):
+            qualified = ".".join(
+                str(p)
+                for p in (node.get("catalog_name"), node.get("schema_name"), node.get("table_name"))
+                if p
+            )
+            raise QueryError(
+                f"Name tables by their slug alone, not {qualified!r}.",
+                hint="System catalogs and schemas are not available; e.g. FROM ho_so.",
+            )
 
 
 def _serialize(text: str) -> dict[str, Any]:

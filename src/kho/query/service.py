@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -157,6 +157,44 @@ class Query:
         self._audit_read(actor, used, rows=len(page.rows), what=f"rows of {name}")
         return page
 
+    def stream(
+        self,
+        sql_name: str,
+        *,
+        actor: Actor,
+        filters: Sequence[tuple[str, str, str]] = (),
+        sort: Sequence[str] = (),
+        columns: Sequence[str] | None = None,
+        version: int | None = None,
+        batch_rows: int = 50_000,
+    ) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
+        """The whole filtered table as Arrow batches for exports (bounded memory); audited when done."""
+        name = f"{sql_name}@{version}" if version else sql_name
+        con, used = self._session({name}, actor=actor)
+        try:
+            known = [r[0] for r in con.execute(f'DESCRIBE "{name}"').fetchall()]
+            where, params = _where(filters, known)
+            chosen = list(columns) if columns else known
+            _require(chosen, known)
+            select_list = ", ".join(f'"{c}"' for c in chosen)
+            sql = f'SELECT {select_list} FROM "{name}"{where}{_order(sort, known)}'
+            reader = self._run(con, sql, params).to_arrow_reader(batch_rows)
+        except BaseException:
+            con.close()
+            raise
+
+        def batches() -> Iterator[pa.RecordBatch]:
+            count = 0
+            try:
+                for batch in reader:
+                    count += batch.num_rows
+                    yield batch
+            finally:
+                con.close()
+                self._audit_read(actor, used, rows=count, what=f"export of {name}")
+
+        return reader.schema, batches()
+
     def readable_tables(self, *, actor: Actor) -> dict[str, db.Resource]:
         """Every table the actor may read, by SQL name."""
         with self._sessions() as s:
@@ -280,6 +318,11 @@ class Query:
             raise QueryError(
                 f"The query took longer than {self._settings.sql_timeout_s:g} s and was stopped.",
                 hint="Add filters or LIMIT, or aggregate first.",
+            ) from exc
+        except duckdb.OutOfMemoryException as exc:
+            raise QueryError(
+                f"The query needed more than the {self._settings.sql_memory_mb:,} MB memory limit and was stopped.",
+                hint="Add filters, aggregate first, or avoid joins that multiply rows.",
             ) from exc
         except duckdb.Error as exc:
             raise QueryError(_clean_error(exc)) from exc

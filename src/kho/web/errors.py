@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kho.errors import KhoError
@@ -19,6 +20,16 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
         first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
+        message = f"Invalid {'.'.join(str(x) for x in first['loc'])}: {first['msg']}"
+        return JSONResponse(
+            {"error": {"type": "invalid_input", "message": message, "details": {"errors": errors}}},
+            status_code=400,
+        )
+
+    @app.exception_handler(ValidationError)
+    async def _model(_request: Request, exc: ValidationError) -> JSONResponse:
+        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
+        first = errors[0] if errors else {"loc": [], "msg": "invalid input"}
         message = f"Invalid {'.'.join(str(x) for x in first['loc'])}: {first['msg']}"
         return JSONResponse(
             {"error": {"type": "invalid_input", "message": message, "details": {"errors": errors}}},

@@ -116,7 +116,7 @@ def api_version() -> dict[str, int]:
 )
 def dump(resource_id: str, platform: PlatformDep, actor: ActorDep, format: str = "csv") -> Response:
     """CKAN's datastore dump URL, which resources point to; the Query service checks access."""
-    from kho.web.ckan.datastore import quote_ident
+    from kho.query.sqltext import quote_ident
 
     if format not in ("csv", "json"):
         raise InvalidInput(f"format must be csv or json, not {format!r}.")

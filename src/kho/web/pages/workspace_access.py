@@ -132,14 +132,13 @@ def approve_request(
     platform: PlatformDep,
     visitor: VisitorDep,
     columns: Annotated[list[str] | None, Form()] = None,
-    all_columns: Annotated[str, Form(max_length=5)] = "",
     row_column: Annotated[str, Form(max_length=63)] = "",
     row_value: Annotated[str, Form(max_length=500)] = "",
     expires: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     try:
         data = RequestApprove(
-            columns=None if all_columns or not columns else columns,
+            columns=columns or None,
             rows=[RowCondition(column=row_column.strip(), op="=", value=row_value)]
             if row_column.strip()
             else None,

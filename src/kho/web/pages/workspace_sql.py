@@ -68,7 +68,7 @@ def _chart_data(result: Any) -> str:
         return "null"
     rows = [[_plain(v) for v in row] for row in result.rows]
     text = json.dumps({"columns": result.columns, "types": result.types, "rows": rows})
-    return text.replace("</", "<\\/")
+    return text.replace("<", "\\u003c")
 
 
 def _plain(value: Any) -> Any:
