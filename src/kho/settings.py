@@ -54,6 +54,12 @@ class Settings(BaseSettings):
         default=10_000, description="Rows returned by one SQL query before truncation."
     )
     sql_memory_mb: int = Field(default=2048, description="Memory limit of one SQL query, in MB.")
+    upload_max_mb: int = Field(
+        default=2048, description="Largest file accepted by the upload API, in MB (bigger: HTTP 413)."
+    )
+    rate_limit_per_minute: int = Field(
+        default=600, description="API requests per minute per token (or per address); 0 disables."
+    )
     host: str = Field(default="127.0.0.1", description="Address `kho serve` listens on.")
     port: int = Field(default=8000, description="Port `kho serve` listens on.")
 

@@ -10,6 +10,9 @@ from typing import Any
 from kho.errors import QueryError
 
 
+MAX_SQL_CHARS = 100_000
+
+
 @dataclass(frozen=True)
 class ParsedQuery:
     sql: str
@@ -20,6 +23,11 @@ def parse_select(sql: str) -> ParsedQuery:
     """Accept exactly one SELECT statement reading only named tables; refuse everything else clearly."""
     import duckdb
 
+    if len(sql) > MAX_SQL_CHARS:
+        raise QueryError(
+            f"The query is {len(sql):,} characters long; the limit is {MAX_SQL_CHARS:,}.",
+            hint="Shorten it: filter with conditions rather than long lists of values.",
+        )
     text = sql.strip().rstrip(";").strip()
     if not text:
         raise QueryError(

@@ -149,6 +149,13 @@ def api_params(
     return params
 
 
+def _form_params(filters: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    params: list[tuple[str, str]] = []
+    for c, o, v in filters:
+        params += [("fc", c), ("fo", o), ("fv", v)]
+    return params
+
+
 def _without_filter(
     request: Request, filters: list[tuple[str, str, str]], index: int
 ) -> str:
@@ -158,9 +165,7 @@ def _without_filter(
         for k, v in request.query_params.multi_items()
         if k not in ("fc", "fo", "fv", "offset")
     ]
-    for c, o, v in keep:
-        params += [("fc", c), ("fo", o), ("fv", v)]
-    return f"{request.url.path}?{urlencode(params)}"
+    return f"{request.url.path}?{urlencode(params + _form_params(keep))}"
 
 
 @router.get("/datasets/{slug}", response_class=HTMLResponse)
@@ -217,6 +222,8 @@ def dataset_page(
             "snippets": _snippets(base, ds, table, query),
             "org": org_names(platform).get(ds.org_code),
             "rows_page": ROWS_PAGE,
+            "chart_url": f"/datasets/{slug}/chart"
+            + (f"?{urlencode(_form_params(filters))}" if filters else ""),
         },
     )
 
