@@ -8,7 +8,7 @@ set -Eeuo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${KHO_VENV:-$REPO/.venv}"
 LOG="$REPO/.kho-install.log"
-APT_PACKAGES=(postgresql chromium chromium-driver time ca-certificates)
+APT_PACKAGES=(postgresql mariadb-server mariadb-client chromium chromium-driver time ca-certificates)
 STEP="starting"
 START_S=$SECONDS
 

@@ -68,7 +68,9 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser, request: pytest.FixtureRequest) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    # A Vietnamese reader's browser: pages pick the language from Accept-Language when no choice was made.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True,
+                                  locale="vi-VN")
     pg = context.new_page()
     yield pg
     failed = getattr(request.node, "rep_call", None)

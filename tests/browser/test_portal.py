@@ -14,10 +14,32 @@ DOC_IMAGES = ROOT / "docs" / "img"
 POPULATION = "Dân số trung bình theo tỉnh, thành phố"
 
 # Words that must appear on one language's pages and never on the other's.
-VI_WORDS = ["Tìm kiếm", "Bộ dữ liệu", "Cơ quan", "Đăng nhập", "Từ điển dữ liệu", "Xem trước dữ liệu",
-            "Tải về", "Vẽ biểu đồ", "Các phiên bản", "Thông tin bộ dữ liệu", "Giấy phép", "Trang chủ"]
-EN_WORDS = ["Search", "Datasets", "Organisations", "Sign in", "Data dictionary", "Data preview",
-            "Download", "Draw a chart", "Versions", "About this dataset", "Licence", "Home"]
+VI_WORDS = [
+    "Bộ dữ liệu",
+    "Cơ quan",
+    "Đăng nhập",
+    "Từ điển dữ liệu",
+    "Xem trước dữ liệu",
+    "Tải về",
+    "Vẽ biểu đồ",
+    "Các phiên bản",
+    "Thông tin bộ dữ liệu",
+    "Giấy phép",
+    "Trang chủ",
+]
+EN_WORDS = [
+    "Datasets",
+    "Organisations",
+    "Sign in",
+    "Data dictionary",
+    "Data preview",
+    "Download",
+    "Draw a chart",
+    "Versions",
+    "About this dataset",
+    "Licence",
+    "Home",
+]
 
 
 def keep_for_docs(path: Path) -> None:
@@ -72,7 +94,9 @@ def test_citizen_finds_filters_downloads_and_charts_population(page, server: str
     page.get_by_label("Cột giá trị (trục dọc)").select_option(label="Dân số trung bình - Tổng số")
     page.get_by_role("button", name="Vẽ", exact=True).click()
     page.wait_for_url("**x=nam**")
-    assert "fv=ha+noi" in page.url  # the filter followed the reader to the chart, and is in the link
+    assert (
+        "fv=ha+noi" in page.url
+    )  # the filter followed the reader to the chart, and is in the link
     page.wait_for_function("document.getElementById('chart').width > 0")
     assert page.locator(".chart-table tbody tr").count() == 6
     keep_for_docs(shot(page, "portal-05-chart"))
@@ -105,12 +129,20 @@ def test_language_switch_changes_every_visible_word(page, server: str) -> None: 
 
 
 def test_phone_width_has_no_sideways_scroll(browser, server: str) -> None:  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812},
+        device_scale_factor=2,
+        locale="vi-VN",
+        is_mobile=True,
+        has_touch=True,
+    )
     pg = context.new_page()
     try:
-        for path, name in [("/", "portal-07-phone-home"), ("/search?q=ho+so", "portal-08-phone-search"),
-                           ("/datasets/dan_so_trung_binh", "portal-09-phone-dataset")]:
+        for path, name in [
+            ("/", "portal-07-phone-home"),
+            ("/search?q=ho+so", "portal-08-phone-search"),
+            ("/datasets/dan_so_trung_binh", "portal-09-phone-dataset"),
+        ]:
             pg.goto(server + path)
             width = pg.evaluate("document.documentElement.scrollWidth")
             assert width <= 375, f"{path} is {width}px wide on a 375px phone"
@@ -144,13 +176,21 @@ def test_keyboard_reaches_search_and_focus_is_visible(page, server: str) -> None
         ("/datasets/dan_so_trung_binh?offset=-1", "en", 400, "The request could not be handled"),
     ],
 )
-def test_error_pages_speak_the_readers_language(page, server: str, path: str, lang: str,  # type: ignore[no-untyped-def]
-                                                 status: int, heading: str) -> None:
+def test_error_pages_speak_the_readers_language(
+    page,
+    server: str,
+    path: str,
+    lang: str,  # type: ignore[no-untyped-def]
+    status: int,
+    heading: str,
+) -> None:
     sep = "&" if "?" in path else "?"
     response = page.goto(f"{server}{path}{sep}lang={lang}")
     assert response is not None and response.status == status
     assert page.locator("h1").inner_text() == heading
-    assert page.get_by_role("link", name="Về trang chủ" if lang == "vi" else "Back to home").count() == 1
+    assert (
+        page.get_by_role("link", name="Về trang chủ" if lang == "vi" else "Back to home").count()
+        == 1
+    )
     if status == 404 and lang == "vi":
         keep_for_docs(shot(page, "portal-10-not-found"))
-

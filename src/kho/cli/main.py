@@ -26,6 +26,13 @@ app.command("ingest")(ingest.ingest)
 app.command("sql")(sql.sql)
 app.command("maintain")(maintain.maintain)
 app.command("serve")(serve.serve)
+from kho.cli import migrate as migrate_cmd  # noqa: E402 - legacy database migration
+
+app.command("migrate")(migrate_cmd.migrate)
+from kho.cli import sync as sync_cmd  # noqa: E402 - scheduled sync
+
+app.add_typer(sync_cmd.app, name="sync")
+app.command("scheduler")(sync_cmd.scheduler)
 app.add_typer(datasets.app, name="datasets")
 app.add_typer(orgs.app, name="orgs")
 app.add_typer(datasets.inventory_app, name="inventory")

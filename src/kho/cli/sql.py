@@ -20,15 +20,25 @@ def sql(
     max_rows: Annotated[
         int | None, typer.Option(help="Cap on rows returned (default KHO_SQL_MAX_ROWS).")
     ] = None,
+    as_user: Annotated[
+        str | None,
+        typer.Option(
+            "--as", help="Run as this user, with their access limits (default: operator)."
+        ),
+    ] = None,
 ) -> None:
     """Run a read-only SELECT over Kho's tables and print the result."""
     if format not in ("table", "json", "csv"):
         raise InvalidInput(f"Unknown format {format!r}; use table, json or csv.")
-    result = platform().query.sql(query, actor=actor(), max_rows=max_rows)
+    p = platform()
+    who = p.access.actor_for_user(as_user) if as_user else actor()
+    result = p.query.sql(query, actor=who, max_rows=max_rows)
     if result.truncated:
         err_console.print(f"[yellow]{t('truncated', lang(), n=len(result.rows))}[/]")
     if format == "json":
-        print_json(result.records())
+        from kho.query.exports import json_value
+
+        print_json(json_value(result.records()))
     elif format == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(result.columns)

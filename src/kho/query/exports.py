@@ -176,7 +176,9 @@ def xlsx_chunks(schema: pa.Schema, batches: Batches) -> Iterator[bytes]:
         for row in zip(*(c.to_pylist() for c in batch.columns), strict=True):
             if written >= EXCEL_MAX_ROWS - 1:
                 ws.append(
-                    [f"Excel holds at most {EXCEL_MAX_ROWS:,} rows; download CSV or Parquet for all."]
+                    [
+                        f"Excel holds at most {EXCEL_MAX_ROWS:,} rows; download CSV or Parquet for all."
+                    ]
                 )
                 break
             ws.append([_xlsx_cell(v) for v in row])

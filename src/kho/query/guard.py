@@ -9,7 +9,6 @@ from typing import Any
 
 from kho.errors import QueryError
 
-
 MAX_SQL_CHARS = 100_000
 
 
@@ -28,6 +27,8 @@ def parse_select(sql: str) -> ParsedQuery:
             f"The query is {len(sql):,} characters long; the limit is {MAX_SQL_CHARS:,}.",
             hint="Shorten it: filter with conditions rather than long lists of values.",
         )
+    if "\x00" in sql:
+        raise QueryError("The query must not contain NUL characters.")
     text = sql.strip().rstrip(";").strip()
     if not text:
         raise QueryError(
@@ -116,7 +117,7 @@ def _small_constant(node: dict[str, Any]) -> bool:
         return False
     value = (node.get("value") or {}).get("value")
     try:
-        return abs(float(value)) <= MAX_SIZE
+        return abs(float(str(value))) <= MAX_SIZE
     except (TypeError, ValueError):
         return False
 
@@ -154,6 +155,11 @@ def _serialize(text: str) -> dict[str, Any]:
     finally:
         con.close()
     tree: dict[str, Any] = json.loads(raw[0]) if raw else {"error": True}
+    if "Only SELECT statements can be serialized" in str(tree.get("error_message", "")):
+        raise QueryError(
+            "Only SELECT queries are allowed; this statement is not one.",
+            hint="Kho's SQL is read-only; PRAGMA, SHOW of settings and similar are refused.",
+        )
     if tree.get("error"):
         raise QueryError(f"The query does not parse: {tree.get('error_message', 'unknown error')}")
     return tree

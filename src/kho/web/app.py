@@ -31,6 +31,13 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     from kho.web.api import indicators as indicators_api
 
     app.include_router(indicators_api.router)
+    from kho.web.api import exports, loads, sql
+    from kho.web.ratelimit import RateLimit
+
+    for r in (sql.router, exports.router, loads.router):
+        app.include_router(r)
+    app.add_middleware(loads.UploadSizeLimit, limit_mb=lambda: app.state.platform.settings.upload_max_mb)
+    app.add_middleware(RateLimit)
 
     @app.get("/health", tags=["health"], summary="Liveness and metadata database check")
     def health() -> dict[str, Any]:

@@ -60,7 +60,9 @@ def test_numbers_and_dates_follow_the_language() -> None:
 
 def _request(query: str = "", cookie: str = "", accept: str = "") -> Request:
     headers = [(b"cookie", cookie.encode()), (b"accept-language", accept.encode())]
-    return Request({"type": "http", "query_string": query.encode(), "headers": headers, "path": "/"})
+    return Request(
+        {"type": "http", "query_string": query.encode(), "headers": headers, "path": "/"}
+    )
 
 
 @pytest.mark.parametrize(
@@ -90,3 +92,7 @@ def test_highlight_escapes_hostile_titles() -> None:
     out = str(highlight('<script>alert("x")</script> dân số', "dan"))
     assert "<script>" not in out and "&lt;script&gt;" in out and "<mark>dân</mark>" in out
     assert str(highlight("<b>", "")) == "&lt;b&gt;"
+
+
+def test_highlight_marks_word_starts_only() -> None:
+    assert str(highlight("thành phố Hà Nội", "ha")) == "thành phố <mark>Hà</mark> Nội"

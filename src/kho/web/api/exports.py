@@ -36,9 +36,13 @@ def export(
     request: Request,
     platform: PlatformDep,
     actor: ActorDep,
-    _sort: Annotated[str | None, Query(description="Comma-separated columns, '-' for descending")] = None,
+    _sort: Annotated[
+        str | None, Query(description="Comma-separated columns, '-' for descending")
+    ] = None,
     _columns: Annotated[str | None, Query(description="Comma-separated columns to include")] = None,
-    _version: Annotated[int | None, Query(ge=1, description="Version number (see /versions)")] = None,
+    _version: Annotated[
+        int | None, Query(ge=1, description="Version number (see /versions)")
+    ] = None,
     table: str | None = None,
 ) -> StreamingResponse:
     """Filters as for /rows (`col=value`, `col__op=value`); the caller's column and row limits apply."""

@@ -39,9 +39,7 @@ async def _run(platform: Platform, actor: Actor, sql: str, max_rows: int | None)
 
         raise QueryError("The query must not contain NUL characters.")
     result = await run_in_threadpool(platform.query.sql, sql, actor=actor, max_rows=max_rows)
-    rows = [
-        {c: json_value(v) for c, v in zip(result.columns, r, strict=True)} for r in result.rows
-    ]
+    rows = [{c: json_value(v) for c, v in zip(result.columns, r, strict=True)} for r in result.rows]
     return SqlResult(
         columns=result.columns,
         types=result.types,

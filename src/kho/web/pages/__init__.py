@@ -13,3 +13,6 @@ def install_pages(app: FastAPI) -> None:
     app.include_router(orgs.router)
     app.include_router(charts.router)
     install_html_errors(app)
+    from kho.web.pages import workspace
+
+    workspace.install(app)

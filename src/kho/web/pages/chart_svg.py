@@ -7,13 +7,26 @@ from collections.abc import Callable, Sequence
 
 from markupsafe import escape
 
-PALETTE = ("#a50e0e", "#0b4f9c", "#1c7c3a", "#b35c00", "#6a3d9a", "#00707a", "#8c564b",
-           "#c2185b", "#4d4d4d", "#7a6a00", "#2e6fdb", "#9e2a2b")
+PALETTE = (
+    "#a50e0e",
+    "#0b4f9c",
+    "#1c7c3a",
+    "#b35c00",
+    "#6a3d9a",
+    "#00707a",
+    "#8c564b",
+    "#c2185b",
+    "#4d4d4d",
+    "#7a6a00",
+    "#2e6fdb",
+    "#9e2a2b",
+)
 Fmt = Callable[[float], str]
 
 
-def chart_svg(kind: str, labels: Sequence[str], values: Sequence[float], *, title: str,
-              fmt: Fmt) -> str:
+def chart_svg(
+    kind: str, labels: Sequence[str], values: Sequence[float], *, title: str, fmt: Fmt
+) -> str:
     """The whole SVG document for one series."""
     if kind == "pie":
         body, width, height = _pie(labels, values, fmt)

@@ -14,7 +14,7 @@ from kho.errors import InvalidInput, KhoError, NotFound
 from kho.platform import Platform
 from kho.web.deps import ActorDep, PlatformDep
 from kho.web.i18n import format_number
-from kho.web.pages.portal import FILTER_OPERATORS, page_filters
+from kho.web.pages.portal import FILTER_OPERATORS, page_filters, plain_columns
 from kho.web.pages.render import format_cell, render, request_language
 
 router = APIRouter(include_in_schema=False)
@@ -36,8 +36,13 @@ class ChartSpec:
     filters: list[tuple[str, str, str]] = field(default_factory=list)
 
     def query(self) -> str:
-        params: list[tuple[str, str]] = [("type", self.kind), ("x", self.x), ("y", self.y),
-                                         ("agg", self.agg), ("limit", str(self.limit))]
+        params: list[tuple[str, str]] = [
+            ("type", self.kind),
+            ("x", self.x),
+            ("y", self.y),
+            ("agg", self.agg),
+            ("limit", str(self.limit)),
+        ]
         for c, o, v in self.filters:
             params += [("fc", c), ("fo", o), ("fv", v)]
         return urlencode(params)
@@ -64,7 +69,11 @@ def chart_spec(request: Request, table: m.TableInfo) -> ChartSpec:
         raise InvalidInput(f"Unknown chart type {spec.kind!r}; use {', '.join(KINDS)}.")
     if spec.agg not in AGGREGATES:
         raise InvalidInput(f"Unknown aggregate {spec.agg!r}; use {', '.join(AGGREGATES)}.")
-    for col in [spec.x, *([spec.y] if spec.agg != "count" else []), *(c for c, _, _ in spec.filters)]:
+    for col in [
+        spec.x,
+        *([spec.y] if spec.agg != "count" else []),
+        *(c for c, _, _ in spec.filters),
+    ]:
         if col not in names:
             raise InvalidInput(f"No column {col!r}; columns: {', '.join(names)}.")
     if spec.agg in ("sum", "avg") and names[spec.y].type not in NUMERIC:
@@ -86,7 +95,9 @@ def aggregate_sql(sql_name: str, spec: ChartSpec) -> str:
                 f'strip_accents(lower(CAST("{col}" AS VARCHAR))) LIKE strip_accents(lower({_literal("%" + value + "%")}))'
             )
         elif op == "isnull":
-            clauses.append(f'"{col}" IS {"" if value.lower() in ("1", "true", "yes") else "NOT "}NULL')
+            clauses.append(
+                f'"{col}" IS {"" if value.lower() in ("1", "true", "yes") else "NOT "}NULL'
+            )
         elif op in _SQL_OPS:
             clauses.append(f'"{col}" {_SQL_OPS[op]} {_literal(value)}')
     where = " WHERE " + " AND ".join(clauses) if clauses else ""
@@ -101,7 +112,8 @@ def chart_data(
     platform: Platform, actor: Actor, table: m.TableInfo, spec: ChartSpec, lang: str
 ) -> tuple[list[str], list[float]]:
     result = platform.query.sql(aggregate_sql(table.sql_name, spec), actor=actor, max_rows=500)
-    labels = [format_cell(label, lang) for label, _ in result.rows]
+    plain = spec.x in plain_columns(table)
+    labels = [str(label) if plain else format_cell(label, lang) for label, _ in result.rows]
     values = [float(v) if v is not None else 0.0 for _, v in result.rows]
     return labels, values
 
@@ -117,7 +129,9 @@ def _table(platform: Platform, actor: Actor, slug: str) -> tuple[m.Dataset, m.Ta
 def chart_page(slug: str, request: Request, platform: PlatformDep, actor: ActorDep) -> HTMLResponse:
     ds, table = _table(platform, actor, slug)
     lang = request_language(request)
-    error, labels, values = None, [], []
+    error: KhoError | None = None
+    labels: list[str] = []
+    values: list[float] = []
     spec = ChartSpec()
     try:
         spec = chart_spec(request, table)
@@ -155,9 +169,25 @@ def chart_svg_file(slug: str, request: Request, platform: PlatformDep, actor: Ac
     spec = chart_spec(request, table)
     labels, values = chart_data(platform, actor, table, spec, lang)
     title = ds.title_vi if lang == "vi" else (ds.title_en or ds.title_vi)
-    measure = gettext(lang, "Number of rows") if spec.agg == "count" else f"{spec.agg}({spec.y})"
-    svg = chart_svg(spec.kind, labels, values, title=f"{title} — {measure}",
-                    fmt=lambda v: format_number(round(v, 2), lang))
+    labels_of = {c.name: c.label for c in table.columns}
+    verbs = {
+        "sum": gettext(lang, "Sum of"),
+        "avg": gettext(lang, "Average of"),
+        "min": gettext(lang, "Minimum of"),
+        "max": gettext(lang, "Maximum of"),
+    }
+    measure = (
+        gettext(lang, "Number of rows")
+        if spec.agg == "count"
+        else f"{verbs[spec.agg]} {labels_of.get(spec.y, spec.y)}"
+    )
+    svg = chart_svg(
+        spec.kind,
+        labels,
+        values,
+        title=f"{title} — {measure}",
+        fmt=lambda v: format_number(round(v, 2), lang),
+    )
     return Response(
         svg,
         media_type="image/svg+xml",

@@ -13,7 +13,7 @@ def _fold_char(ch: str) -> str:
 
 
 def highlight(text: str | None, query: str) -> Markup:
-    """`text` HTML-escaped, with every folded occurrence of a query word wrapped in <mark>."""
+    """`text` HTML-escaped, with each word that starts like a query word (folded) partly wrapped in <mark>."""
     from kho.ingest.vn.text import fold
 
     text = text or ""
@@ -31,8 +31,9 @@ def highlight(text: str | None, query: str) -> Markup:
     for tok in tokens:
         pos = hay.find(tok)
         while pos >= 0:
-            for k in range(pos, pos + len(tok)):
-                marked[origin[k]] = True
+            if pos == 0 or not hay[pos - 1].isalnum():  # word starts only: "ha" is not in "thanh"
+                for k in range(pos, pos + len(tok)):
+                    marked[origin[k]] = True
             pos = hay.find(tok, pos + 1)
     return _wrap(text, marked)
 

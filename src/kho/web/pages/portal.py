@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+import weakref
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from kho.access.actors import Actor
 from kho.catalog import models as m
@@ -24,7 +25,9 @@ SEARCH_FACETS = ("org_code", "sector", "formats", "licence", "freshness", "acces
 FILTER_OPERATORS = ("contains", "eq", "ne", "gt", "gte", "lt", "lte", "isnull")
 EXPORT_FORMATS = ("csv", "xlsx", "parquet", "json")
 _STATS_TTL_S = 60.0
-_stats_cache: dict[str, tuple[float, dict[str, int]]] = {}
+_stats_cache: weakref.WeakKeyDictionary[Platform, dict[str, tuple[float, dict[str, int]]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def title_of(d: m.DatasetSummary, lang: str) -> str:
@@ -37,8 +40,17 @@ def org_names(platform: Platform) -> dict[str, m.Organisation]:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, platform: PlatformDep, actor: ActorDep) -> Response:
-    if request.query_params.get("q") is not None:  # old links: /?q=…
-        return RedirectResponse(f"/search?{request.url.query}", status_code=307)
+    if request.query_params.get("q") is not None:  # old links and bookmarks: /?q=…
+        p = request.query_params
+        return search_page(
+            request,
+            platform,
+            actor,
+            q=p["q"][:500],
+            org_code=p.get("org_code"),
+            sector=p.get("sector"),
+            access_level=p.get("access_level"),
+        )
     everything = platform.catalog.search("", actor=actor, limit=1000)
     recent = platform.catalog.search("", actor=actor, limit=6, sort="updated").items
     return render(
@@ -58,7 +70,8 @@ def home(request: Request, platform: PlatformDep, actor: ActorDep) -> Response:
 def _stats(platform: Platform, actor: Actor, everything: m.SearchResult) -> dict[str, int]:
     """Counts on the home page, cached a minute per kind of visitor (row counts read table metadata)."""
     key = "public" if actor.is_anonymous else f"{actor.kind}:{actor.name}"
-    hit = _stats_cache.get(key)
+    cache = _stats_cache.setdefault(platform, {})
+    hit = cache.get(key)
     if hit and time.monotonic() - hit[0] < _STATS_TTL_S:
         return hit[1]
     rows = 0
@@ -72,7 +85,7 @@ def _stats(platform: Platform, actor: Actor, everything: m.SearchResult) -> dict
         "rows": rows,
         "organisations": len({d.org_code for d in everything.items}),
     }
-    _stats_cache[key] = (time.monotonic(), stats)
+    cache[key] = (time.monotonic(), stats)
     return stats
 
 
@@ -111,7 +124,12 @@ def search_page(
             "q": q,
             "result": result,
             "filters": filters,
-            "facets": [f for f in SEARCH_FACETS if result.facets.get(f) or f in filters],
+            "facets": [
+                f
+                for f in SEARCH_FACETS
+                if (result.facets.get(f) or f in filters)
+                and (f != "access_level" or not actor.is_anonymous)
+            ],
             "param_of": {"formats": "format"},
             "offset": offset,
             "page_size": PAGE_SIZE,
@@ -121,6 +139,18 @@ def search_page(
             "hl": lambda text: highlight(text, q),
         },
     )
+
+
+def plain_columns(table: m.TableInfo | None) -> set[str]:
+    """Whole-number columns holding years or codes: shown as written (2024, not 2.024)."""
+    from kho.ingest.vn.text import fold
+
+    out = set()
+    for c in table.columns if table else []:
+        words = set(fold(f"{c.name.replace('_', ' ')} {c.label}").split())
+        if c.type == "integer" and words & {"nam", "year", "ma", "code", "id", "so hieu"}:
+            out.add(c.name)
+    return out
 
 
 def page_filters(request: Request) -> list[tuple[str, str, str]]:
@@ -156,9 +186,7 @@ def _form_params(filters: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
     return params
 
 
-def _without_filter(
-    request: Request, filters: list[tuple[str, str, str]], index: int
-) -> str:
+def _without_filter(request: Request, filters: list[tuple[str, str, str]], index: int) -> str:
     keep = [f for i, f in enumerate(filters) if i != index]
     params = [
         (k, v)
@@ -222,6 +250,7 @@ def dataset_page(
             "snippets": _snippets(base, ds, table, query),
             "org": org_names(platform).get(ds.org_code),
             "rows_page": ROWS_PAGE,
+            "plain_columns": plain_columns(table),
             "chart_url": f"/datasets/{slug}/chart"
             + (f"?{urlencode(_form_params(filters))}" if filters else ""),
         },
@@ -248,4 +277,3 @@ def _snippets(base: str, ds: m.Dataset, table: m.TableInfo | None, query: str) -
             'print(res["total"], res["records"][:3])'
         ),
     }
-

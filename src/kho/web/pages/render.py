@@ -91,6 +91,7 @@ def render(
         request, name, {**helpers(request, lang), "user": user, **context}, status_code=status
     )
     response.headers["Content-Language"] = lang
+    response.headers["Vary"] = "Accept-Language, Cookie"
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
     return response

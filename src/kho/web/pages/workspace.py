@@ -83,7 +83,9 @@ def login(
         sign_in(request, response, username, password)
     except TooManyAttempts as exc:
         wait = int(exc.details.get("retry_after", 60))
-        msg = gettext(lang, "Too many failed sign-ins. Try again in {seconds} seconds.", seconds=wait)
+        msg = gettext(
+            lang, "Too many failed sign-ins. Try again in {seconds} seconds.", seconds=wait
+        )
         page = _login_page(request, next_=target, error=msg, status=429)
         page.headers["Retry-After"] = str(wait)
         return page
@@ -112,7 +114,9 @@ def home(request: Request, platform: PlatformDep, visitor: VisitorDep) -> Respon
     requests = platform.access.requests.list(actor=actor)
     mine = [r for r in requests if r.username == actor.name]
     to_decide = [
-        r for r in requests if r.status == "pending" and r.username != actor.name and _decides(visitor, r.owner_org)
+        r
+        for r in requests
+        if r.status == "pending" and r.username != actor.name and _decides(visitor, r.owner_org)
     ]
     loads = _recent_loads(platform, visitor, [d.slug for d in datasets])
     return render(
@@ -132,14 +136,14 @@ def home(request: Request, platform: PlatformDep, visitor: VisitorDep) -> Respon
 def my_datasets(platform: Any, visitor: Visitor) -> list[Any]:
     """Datasets the visitor may change (their organisations' datasets; all for platform admins)."""
     found = platform.catalog.search("", actor=visitor.actor, limit=1000, sort="title")
-    return [
-        d for d in found.items if platform.access.can_write(visitor.actor, org_code=d.org_code)
-    ]
+    return [d for d in found.items if platform.access.can_write(visitor.actor, org_code=d.org_code)]
 
 
 def _decides(visitor: Visitor, owner_org: str | None) -> bool:
     actor = visitor.actor
-    return actor.is_platform_admin or (owner_org is not None and actor.role_in(owner_org) == "admin")
+    return actor.is_platform_admin or (
+        owner_org is not None and actor.role_in(owner_org) == "admin"
+    )
 
 
 def _recent_loads(platform: Any, visitor: Visitor, slugs: list[str], limit: int = 10) -> list[Any]:
@@ -188,7 +192,9 @@ def create_token(
     expires_in_days: Annotated[int, Form(ge=1, le=3650)] = 90,
 ) -> Response:
     try:
-        data = TokenCreate(name=name.strip(), scopes=scopes or ["read"], expires_in_days=expires_in_days)  # type: ignore[arg-type]
+        data = TokenCreate.model_validate(
+            {"name": name.strip(), "scopes": scopes or ["read"], "expires_in_days": expires_in_days}
+        )
         created = platform.access.tokens.create(data, actor=visitor.actor)
     except (KhoError, ValueError) as exc:
         return _tokens(request, platform, visitor, error=form_error(exc), status=400)

@@ -43,7 +43,12 @@ def new_request_page(
 
 
 def _new_request(
-    request: Request, visitor: Visitor, values: dict[str, Any], *, error: str = "", status: int = 200
+    request: Request,
+    visitor: Visitor,
+    values: dict[str, Any],
+    *,
+    error: str = "",
+    status: int = 200,
 ) -> Response:
     return render(
         request,
@@ -100,7 +105,9 @@ def _requests(
     mine = [r for r in everything if r.username == actor.name]
     others = [r for r in everything if r.username != actor.name]
     decidable = {r.id for r in others if r.status == "pending" and _decides(visitor, r.owner_org)}
-    columns = {r.dataset: _columns(platform, visitor, r.dataset) for r in others if r.id in decidable}
+    columns = {
+        r.dataset: _columns(platform, visitor, r.dataset) for r in others if r.id in decidable
+    }
     return render(
         request,
         "workspace/requests.html",
@@ -214,7 +221,11 @@ def _admin(
         orgs = platform.access.orgs.list(include_closed=True)
         users = platform.access.users.list(actor=visitor.actor)
     actor = visitor.actor
-    role_orgs = [o for o in orgs if o.is_active and (actor.is_platform_admin or actor.role_in(o.code) == "admin")]
+    role_orgs = [
+        o
+        for o in orgs
+        if o.is_active and (actor.is_platform_admin or actor.role_in(o.code) == "admin")
+    ]
     return render(
         request,
         "workspace/admin.html",
@@ -251,7 +262,9 @@ def create_org(
         platform.access.orgs.create(data, actor=visitor.actor)
     except (KhoError, ValueError) as exc:
         return _admin(request, platform, visitor, error=form_error(exc), status=400)
-    return _admin(request, platform, visitor, done=visitor.t("Organisation {code} created.", code=code))
+    return _admin(
+        request, platform, visitor, done=visitor.t("Organisation {code} created.", code=code)
+    )
 
 
 @router.post("/workspace/admin/users")
@@ -274,12 +287,16 @@ def create_user(
             full_name=full_name.strip(),
             email=email.strip() or None,
             is_platform_admin=bool(is_platform_admin),
-            memberships=[MembershipPublic(org_code=org_code, role=role)] if org_code and role else [],  # type: ignore[arg-type]
+            memberships=[MembershipPublic.model_validate({"org_code": org_code, "role": role})]
+            if org_code and role
+            else [],
         )
         platform.access.users.create(data, actor=visitor.actor)
     except (KhoError, ValueError) as exc:
         return _admin(request, platform, visitor, error=form_error(exc), status=400)
-    return _admin(request, platform, visitor, done=visitor.t("User {name} created.", name=data.username))
+    return _admin(
+        request, platform, visitor, done=visitor.t("User {name} created.", name=data.username)
+    )
 
 
 @router.post("/workspace/admin/roles")

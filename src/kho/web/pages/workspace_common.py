@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -15,22 +15,55 @@ from fastapi.templating import Jinja2Templates
 
 from kho.access.actors import Actor
 from kho.errors import KhoError, PermissionDenied
-from kho.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_date, format_number, gettext
+from kho.web.i18n import LANGUAGES, gettext
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+LABELS: dict[str, dict[str, str]] = {
+    "mode": {
+        "create": "Create a new table",
+        "append": "Append the rows",
+        "replace": "Replace all rows",
+        "upsert": "Update or insert by key",
+    },
+    "access": {
+        "public": "public: anyone, on the open portal",
+        "internal": "internal: any signed-in government user",
+        "restricted": "restricted: our organisation and those we grant",
+    },
+    "freq": {
+        "": "not set",
+        "daily": "daily",
+        "weekly": "weekly",
+        "monthly": "monthly",
+        "quarterly": "quarterly",
+        "yearly": "yearly",
+        "irregular": "irregular",
+    },
+    "inventory": {
+        "not_digitised": "not digitised",
+        "digitised_not_loaded": "digitised, not loaded",
+        "planned": "loading planned",
+        "loaded": "loaded",
+    },
+    "chart": {"bar": "Bars", "line": "Line", "pie": "Pie"},
+    "skip": {
+        "title": "title row",
+        "blank": "blank",
+        "footer": "footer",
+        "numbering": "column numbering",
+        "units": "units row",
+        "repeated_header": "repeated header",
+        "group": "group heading",
+    },
+}
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 
 
 def detect_lang(request: Request) -> str:
     """``?lang=`` first, then the ``lang`` cookie, then Accept-Language, else Vietnamese."""
-    for value in (request.query_params.get("lang"), request.cookies.get("lang")):
-        if value in LANGUAGES:
-            return value
-    for part in request.headers.get("accept-language", "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
-            return code
-    return DEFAULT_LANGUAGE
+    from kho.web.pages.render import request_language
+
+    return request_language(request)
 
 
 @dataclass(frozen=True)
@@ -114,50 +147,27 @@ def render(
     visitor: Visitor | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    """Render a workspace template with the translation function and formatting helpers."""
+    """Render a workspace template with the portal's helpers (``_``, numbers, dates) plus the visitor."""
+    from kho.web.pages.render import helpers
+
     lang = visitor.lang if visitor else detect_lang(request)
-
-    def _(msgid: str, **params: object) -> str:
-        return gettext(lang, msgid, **params)
-
-    def url_with(**changes: Any) -> str:
-        params = {k: v for k, v in request.query_params.items() if k not in changes}
-        params.update({k: str(v) for k, v in changes.items() if v is not None})
-        return f"{request.url.path}?{urlencode(params)}"
-
-    def number(value: Any) -> str:
-        return format_number(value, lang) if isinstance(value, int | float) else str(value or "")
-
     response = templates.TemplateResponse(
         request,
         name,
         {
-            "lang": lang,
-            "_": _,
-            "w": _words(lang),
-            "url_with": url_with,
-            "number": number,
-            "date": lambda v: format_date(v, lang),
+            **helpers(request, lang),
+            "user": visitor.actor if visitor else None,
             "me": visitor.actor if visitor else None,
             "csrf": visitor.csrf if visitor else "",
+            "label": lambda kind, key: gettext(lang, LABELS[kind].get(key or "", key or "")),
             **context,
         },
         status_code=status,
     )
+    response.headers["Content-Language"] = lang
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
     return response
-
-
-def _words(lang: str) -> Any:
-    """The portal's word table while base.html still reads it (empty once the portal moves to ``_``)."""
-    from collections import defaultdict
-
-    try:
-        from kho.web.pages.words import WORDS
-    except ImportError:
-        return defaultdict(str)
-    return WORDS.get(lang, {})
 
 
 def see_other(url: str) -> RedirectResponse:

@@ -20,7 +20,16 @@ from kho.web.pages.workspace_common import (
 )
 
 router = APIRouter(include_in_schema=False)
-TEXT_FIELDS = ("title_vi", "title_en", "description_vi", "description_en", "sector", "licence", "source", "contact")
+TEXT_FIELDS = (
+    "title_vi",
+    "title_en",
+    "description_vi",
+    "description_en",
+    "sector",
+    "licence",
+    "source",
+    "contact",
+)
 DICT_FIELDS = ("label", "unit", "description_vi", "description_en")
 FREQUENCIES = ("", "daily", "weekly", "monthly", "quarterly", "yearly", "irregular")
 ACCESS_LEVELS = ("public", "internal", "restricted")
@@ -114,14 +123,18 @@ def _save_columns(platform: Any, visitor: Visitor, slug: str, form: Any) -> int:
     for table in ds.tables:
         for col in table.columns:
             wanted = {
-                f: _text(form.get(f"{f}__{col.name}")) for f in DICT_FIELDS if f"{f}__{col.name}" in form
+                f: _text(form.get(f"{f}__{col.name}"))
+                for f in DICT_FIELDS
+                if f"{f}__{col.name}" in form
             }
             current = {f: getattr(col, f) for f in wanted}
             if wanted and wanted != current:
                 if not wanted.get("label"):
                     wanted.pop("label", None)
                 data = cm.ColumnUpdate(**wanted)
-                platform.catalog.update_column(slug, col.name, data, actor=visitor.actor, table=table.name)
+                platform.catalog.update_column(
+                    slug, col.name, data, actor=visitor.actor, table=table.name
+                )
                 changed += 1
     return changed
 
@@ -197,7 +210,11 @@ def add_inventory(
         "status": status,
     }
     try:
-        platform.catalog.add_inventory(cm.InventoryCreate(**values), actor=visitor.actor)
+        platform.catalog.add_inventory(
+            cm.InventoryCreate.model_validate(values), actor=visitor.actor
+        )
     except (KhoError, ValueError) as exc:
-        return _inventory(request, platform, visitor, error=form_error(exc), values=values, status=400)
+        return _inventory(
+            request, platform, visitor, error=form_error(exc), values=values, status=400
+        )
     return see_other(f"/workspace/inventory?org={org_code}")

@@ -184,7 +184,9 @@ def upload(
     try:
         report = _load(platform, visitor, form, path, source_name=file.filename or path.name)
     except KhoError as exc:
-        return _upload_form(request, platform, visitor, values, error=form_error(exc), status=exc.status)
+        return _upload_form(
+            request, platform, visitor, values, error=form_error(exc), status=exc.status
+        )
     return see_other(f"/workspace/loads/{report.load_id}")
 
 
@@ -280,8 +282,10 @@ def _save(platform: Any, file: UploadFile) -> Path:
     name = Path(file.filename or "upload").name
     safe = re.sub(r"[^\w.\-]+", "_", name)[-120:] or "upload"
     if not Path(safe).suffix:
-        raise InvalidInput(f"{name!r} has no file extension; upload a .csv, .xlsx, .xls, .json or .parquet file.")
-    folder = platform.settings.uploads_dir / uuid.uuid4().hex
+        raise InvalidInput(
+            f"{name!r} has no file extension; upload a .csv, .xlsx, .xls, .json or .parquet file."
+        )
+    folder: Path = platform.settings.uploads_dir / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / safe
     with path.open("wb") as out:
@@ -313,7 +317,9 @@ def _load(
         shutil.rmtree(path.parent, ignore_errors=True)
 
 
-def _start(platform: Any, visitor: Visitor, form: UploadForm, path: Path, *, source_name: str) -> Job:
+def _start(
+    platform: Any, visitor: Visitor, form: UploadForm, path: Path, *, source_name: str
+) -> Job:
     job = Job(id=uuid.uuid4().hex, user_id=visitor.actor.user_id, dataset=form.dataset)
     jobs.add(job)
 
@@ -322,7 +328,9 @@ def _start(platform: Any, visitor: Visitor, form: UploadForm, path: Path, *, sou
 
     def run() -> None:
         try:
-            report = _load(platform, visitor, form, path, source_name=source_name, progress=progress)
+            report = _load(
+                platform, visitor, form, path, source_name=source_name, progress=progress
+            )
         except Exception as exc:  # noqa: BLE001 - the page shows whatever stopped the load
             job.error, job.state = form_error(exc), "failed"
             return

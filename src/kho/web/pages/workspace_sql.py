@@ -7,6 +7,7 @@ migration needed; they are the user's notes, not shared state). A query is share
 
 from __future__ import annotations
 
+import builtins
 import json
 import re
 from datetime import UTC, datetime
@@ -92,7 +93,9 @@ def save_query(
     try:
         store.save(visitor, name, sql)
     except InvalidInput as exc:
-        return see_other("/workspace/sql?" + urlencode({"sql": sql, "saved": "error:" + exc.message}))
+        return see_other(
+            "/workspace/sql?" + urlencode({"sql": sql, "saved": "error:" + exc.message})
+        )
     return see_other("/workspace/sql?" + urlencode({"sql": sql, "saved": name.strip()}))
 
 
@@ -142,7 +145,7 @@ class SavedQueries:
         if path is not None and path.exists():
             self._write(path, [i for i in self.list(visitor) if i["name"] != name.strip()])
 
-    def _write(self, path: Path, items: list[dict[str, str]]) -> None:
+    def _write(self, path: Path, items: builtins.list[dict[str, str]]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(items, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -1,0 +1,1 @@
+"""Migration of legacy databases into the warehouse, and their scheduled daily sync."""

@@ -1,0 +1,298 @@
+"""`kho migrate`: copy a legacy database's tables into datasets, verify them, report, resume."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sqlalchemy import select
+
+from kho.errors import InvalidInput, NotFound
+from kho.migrate import _register as reg
+from kho.migrate import _tables as t
+from kho.migrate.report import MigrationReport, run_report
+
+if TYPE_CHECKING:
+    from kho.access.actors import Actor
+    from kho.migrate.sources import Source, SourceTable
+    from kho.platform import Platform
+
+
+class Progress(Protocol):
+    """What a front-end is told while tables move."""
+
+    def table_started(self, name: str, rows: int | None) -> None: ...
+    def rows_done(self, n: int) -> None: ...
+    def table_finished(self, name: str, status: str) -> None: ...
+
+
+class Migrator:
+    """Copies tables from a source database into the warehouse and keeps per-run reports."""
+
+    def __init__(self, platform: Platform) -> None:
+        self.platform = platform
+        self.sessions = platform.sessions
+
+    def migrate(
+        self,
+        url: str,
+        *,
+        actor: Actor,
+        schemas: list[str] | None = None,
+        tables: list[str] | None = None,
+        org_code: str | None = None,
+        prefix: str | None = None,
+        force: bool = False,
+        progress: Progress | None = None,
+    ) -> MigrationReport:
+        """Migrate every chosen table; one failing table is reported and the rest go on."""
+        from kho.migrate.sources import Source
+
+        org = self._org(org_code)
+        source = Source(url)
+        try:
+            found = source.tables(schemas=schemas, names=tables)
+            if not found:
+                raise NotFound(f"No tables to migrate in {source.display}.")
+            run_id = self._start_run(source, org, actor, schemas, tables, prefix)
+            try:
+                for table in found:
+                    self._one(run_id, source, table, org, prefix, actor, force, progress)
+            except BaseException:
+                self._finish_run(run_id, "interrupted")
+                raise
+            self._finish_run(run_id, None)
+        finally:
+            source.close()
+        return self.report(run_id)
+
+    def report(self, run_id: int | None = None) -> MigrationReport:
+        """A stored migration report (the latest when no id is given)."""
+        with self.sessions() as s:
+            stmt = select(t.MigrationRun).order_by(t.MigrationRun.id.desc())
+            run = s.get(t.MigrationRun, run_id) if run_id else s.scalars(stmt).first()
+            if run is None:
+                raise NotFound(
+                    f"No migration run {run_id}." if run_id else "No migration has run yet.",
+                    hint="Run `kho migrate runs` to list them.",
+                )
+            rows = s.scalars(
+                select(t.MigrationTable)
+                .where(t.MigrationTable.run_id == run.id)
+                .order_by(t.MigrationTable.id)
+            ).all()
+            return run_report(run, list(rows))
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Every migration run, newest first, with table counts per status."""
+        return [
+            {k: v for k, v in self.report(rid).model_dump().items() if k != "tables"}
+            | {"tables": self.report(rid).counts()}
+            for rid in self._run_ids()
+        ]
+
+    def _run_ids(self) -> list[int]:
+        with self.sessions() as s:
+            return list(s.scalars(select(t.MigrationRun.id).order_by(t.MigrationRun.id.desc())))
+
+    # -- one table ---------------------------------------------------------------------------
+
+    def _one(
+        self,
+        run_id: int,
+        source: Source,
+        table: SourceTable,
+        org: str,
+        prefix: str | None,
+        actor: Actor,
+        force: bool,
+        progress: Progress | None,
+    ) -> None:
+        slug = dataset_slug(table, source.default_schema, prefix)
+        row_id = self._start_table(run_id, source, table, slug)
+        started = time.monotonic()
+        if progress:
+            progress.table_started(table.qualified, None)
+        try:
+            result = self._copy(source, table, slug, org, actor, force, progress)
+        except Exception as exc:  # noqa: BLE001 - one table's failure must not stop the run
+            result = {"status": "failed", "error": _message(exc)}
+        result["seconds"] = round(time.monotonic() - started, 3)
+        self._finish_table(row_id, result)
+        if progress:
+            progress.table_finished(table.qualified, str(result["status"]))
+
+    def _copy(
+        self,
+        source: Source,
+        table: SourceTable,
+        slug: str,
+        org: str,
+        actor: Actor,
+        force: bool,
+        progress: Progress | None,
+    ) -> dict[str, Any]:
+        from kho.migrate.transfer import compare_columns, plan_columns, read_batches, select_sql
+
+        plans = plan_columns(table)
+        key = [p.name for p in plans if p.source in table.key]
+        res_id, ident = reg.ensure_dataset(
+            self.platform.catalog,
+            self.sessions,
+            slug=slug,
+            org_code=org,
+            title=table.comment or table.qualified,
+            description=table.comment,
+            source=source.display,
+            actor=actor,
+        )
+        if not force and self._already_done(source, table, ident):
+            return {"status": "skipped", "notes": ["already migrated with matching rows"]}
+        on_rows = progress.rows_done if progress else None
+        batches = read_batches(
+            source.con, select_sql(source.relation(table), plans), plans, on_rows=on_rows
+        )
+        written = self.platform.warehouse.write(ident, batches, mode="replace")
+        scan = self.platform.warehouse.scan_sql(ident)
+        src_rows, wh_rows, columns = compare_columns(source, table, plans, scan)
+        reg.write_dictionary(self.sessions, res_id, plans, key=key)
+        reg.record_load(
+            self.sessions,
+            res_id,
+            mode="migrate",
+            source=f"{source.display}#{table.qualified}",
+            actor=actor,
+            rows=written.rows_written,
+            snapshot_id=written.snapshot_id,
+        )
+        ok = src_rows == wh_rows and all(c["status"] == "ok" for c in columns)
+        notes = [f"{p.name}: {p.note}" for p in plans if p.note]
+        return {
+            "status": "ok" if ok else "mismatch",
+            "source_rows": src_rows,
+            "warehouse_rows": wh_rows,
+            "key_columns": key,
+            "columns": columns,
+            "notes": notes,
+            "snapshot_id": written.snapshot_id,
+        }
+
+    def _already_done(self, source: Source, table: SourceTable, ident: str) -> bool:
+        with self.sessions() as s:
+            done = s.scalar(
+                select(t.MigrationTable.source_rows)
+                .where(
+                    t.MigrationTable.source == source.display,
+                    t.MigrationTable.source_schema == table.schema,
+                    t.MigrationTable.source_table == table.name,
+                    t.MigrationTable.status == "ok",
+                )
+                .order_by(t.MigrationTable.id.desc())
+                .limit(1)
+            )
+        if done is None or not self.platform.warehouse.exists(ident):
+            return False
+        row = source.con.execute(f"SELECT count(*) FROM {source.relation(table)}").fetchone()
+        current = int(row[0]) if row else -1
+        return current == done == self.platform.warehouse.row_count(ident)
+
+    # -- bookkeeping -------------------------------------------------------------------------
+
+    def _org(self, org_code: str | None) -> str:
+        orgs = [o.code for o in self.platform.catalog.list_organisations()]
+        if org_code:
+            if org_code not in orgs:
+                raise NotFound(
+                    f"No organisation {org_code!r}.",
+                    hint="Organisations: " + (", ".join(orgs) or "none (kho orgs create)") + ".",
+                )
+            return org_code
+        if len(orgs) == 1:
+            return orgs[0]
+        raise InvalidInput(
+            "Migrated datasets need an owning organisation.",
+            hint="Add --org CODE; organisations: " + (", ".join(orgs) or "none yet") + ".",
+        )
+
+    def _start_run(
+        self,
+        source: Source,
+        org: str,
+        actor: Actor,
+        schemas: list[str] | None,
+        tables: list[str] | None,
+        prefix: str | None,
+    ) -> int:
+        with self.sessions() as s, s.begin():
+            run = t.MigrationRun(
+                source=source.display,
+                kind=source.kind,
+                org_code=org,
+                options={"schemas": schemas or [], "tables": tables or [], "prefix": prefix},
+                status="running",
+                actor=str(actor),
+                started_at=reg.now(),
+            )
+            s.add(run)
+            s.flush()
+            return run.id
+
+    def _finish_run(self, run_id: int, status: str | None) -> None:
+        with self.sessions() as s, s.begin():
+            run = s.get(t.MigrationRun, run_id)
+            assert run is not None
+            if status is None:
+                states = set(
+                    s.scalars(
+                        select(t.MigrationTable.status).where(t.MigrationTable.run_id == run_id)
+                    )
+                )
+                status = "ok" if states <= {"ok", "skipped"} else "with_errors"
+            run.status, run.finished_at = status, reg.now()
+
+    def _start_table(self, run_id: int, source: Source, table: SourceTable, slug: str) -> int:
+        with self.sessions() as s, s.begin():
+            row = t.MigrationTable(
+                run_id=run_id,
+                source=source.display,
+                source_schema=table.schema,
+                source_table=table.name,
+                dataset_slug=slug,
+                status="running",
+                key_columns=[],
+                columns=[],
+                notes=[],
+            )
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def _finish_table(self, row_id: int, result: dict[str, Any]) -> None:
+        with self.sessions() as s, s.begin():
+            row = s.get(t.MigrationTable, row_id)
+            assert row is not None
+            for key, value in result.items():
+                setattr(row, key, value)
+            row.finished_at = reg.now()
+
+
+def dataset_slug(table: SourceTable, default_schema: str, prefix: str | None) -> str:
+    """``[prefix_][schema_]table`` as a dataset slug; the source's default schema is left out."""
+    from kho.ingest.vn.slugs import slugify
+
+    parts = [prefix or "", "" if table.schema == default_schema else table.schema, table.name]
+    slug = slugify("_".join(p for p in parts if p))[:63].rstrip("_")
+    return slug if slug[:1].isalpha() else f"t_{slug}"[:63]
+
+
+def migrator(platform: Platform) -> Migrator:
+    """The migration service of a platform."""
+    return Migrator(platform)
+
+
+def _message(exc: BaseException) -> str:
+    from kho.errors import KhoError
+
+    if isinstance(exc, KhoError):
+        return exc.message + (f" {exc.hint}" if exc.hint else "")
+    return f"{type(exc).__name__}: {str(exc).strip()[:2000]}"

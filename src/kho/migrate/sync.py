@@ -1,0 +1,427 @@
+"""Stored syncs of a source database: incremental by watermark or by key diff, with run history."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from sqlalchemy import select
+
+from kho.errors import Conflict, InvalidInput, NotFound
+from kho.migrate import _register as reg
+from kho.migrate import _tables as t
+from kho.migrate import schedule as sched
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from kho.access.actors import Actor
+    from kho.migrate.sources import Source, SourceTable
+    from kho.migrate.transfer import ColumnPlan
+    from kho.platform import Platform
+
+SyncMode = Literal["watermark", "keys"]
+log = logging.getLogger("kho.sync")
+
+
+class Syncer:
+    """Adds, runs and lists syncs; every run is recorded, failed ones with their error."""
+
+    def __init__(self, platform: Platform) -> None:
+        self.platform = platform
+        self.sessions = platform.sessions
+
+    def add(
+        self,
+        name: str,
+        url: str,
+        *,
+        tables: list[str],
+        mode: SyncMode,
+        schedule: str,
+        actor: Actor,
+        watermark_column: str | None = None,
+        org_code: str | None = None,
+        prefix: str | None = None,
+    ) -> dict[str, Any]:
+        """Store a sync definition after checking the source, tables and columns exist."""
+        from kho.migrate.service import Migrator
+        from kho.migrate.sources import Source
+
+        _check_definition(name, mode, watermark_column, tables)
+        org = Migrator(self.platform)._org(org_code)
+        self.platform.catalog._check_write(actor, org)
+        source = Source(url)
+        try:
+            for table in source.tables(names=tables):
+                _check_table(table, mode, watermark_column)
+        finally:
+            source.close()
+        with self.sessions() as s, s.begin():
+            if s.scalar(select(t.SyncDefinition.id).where(t.SyncDefinition.name == name)):
+                raise Conflict(f"A sync named {name!r} exists.", hint="Choose another name.")
+            s.add(
+                t.SyncDefinition(
+                    name=name,
+                    source=url,
+                    org_code=org,
+                    prefix=prefix,
+                    tables=tables,
+                    mode=mode,
+                    watermark_column=watermark_column,
+                    schedule=sched.parse(schedule),
+                    watermarks={},
+                    is_enabled=True,
+                    created_at=reg.now(),
+                    next_run_at=reg.now(),
+                )
+            )
+        return self.get(name)
+
+    def get(self, name: str) -> dict[str, Any]:
+        """One sync definition (the source URL with its password hidden)."""
+        with self.sessions() as s:
+            return _public(self._load(s, name))
+
+    def list_syncs(self) -> list[dict[str, Any]]:
+        """All sync definitions by name."""
+        with self.sessions() as s:
+            rows = s.scalars(select(t.SyncDefinition).order_by(t.SyncDefinition.name))
+            return [_public(r) for r in rows]
+
+    def history(self, name: str | None = None, *, limit: int = 50) -> list[dict[str, Any]]:
+        """Recent runs, newest first, with per-table changes or the error."""
+        with self.sessions() as s:
+            stmt = select(t.SyncRun).order_by(t.SyncRun.id.desc()).limit(limit)
+            if name:
+                self._load(s, name)
+                stmt = stmt.where(t.SyncRun.sync_name == name)
+            return [_run_public(r) for r in s.scalars(stmt)]
+
+    def due(self, now: datetime) -> list[str]:
+        """Names of enabled syncs whose next run time has come."""
+        with self.sessions() as s:
+            rows = s.scalars(select(t.SyncDefinition).where(t.SyncDefinition.is_enabled))
+            return [r.name for r in rows if r.next_run_at is None or _aware(r.next_run_at) <= now]
+
+    # -- running -----------------------------------------------------------------------------
+
+    def run_with_retries(
+        self,
+        name: str,
+        *,
+        actor: Actor,
+        retries: int = 0,
+        backoff: float = 60.0,
+        sleep: Callable[[float], object] = time.sleep,
+    ) -> dict[str, Any]:
+        """Run; after a failure wait backoff·2ⁿ and try again, up to ``retries`` more times."""
+        result = self.run(name, actor=actor)
+        for attempt in range(2, retries + 2):
+            if result["status"] == "ok":
+                break
+            if sleep(backoff * 2 ** (attempt - 2)) is True:  # an Event.wait saying "stop"
+                break
+            result = self.run(name, actor=actor, attempt=attempt)
+        return result
+
+    def run(self, name: str, *, actor: Actor, attempt: int = 1) -> dict[str, Any]:
+        """One run of every table of the sync; a failure is recorded, logged and returned."""
+        from kho.migrate.sources import Source
+
+        with self.sessions() as s:
+            d = self._load(s, name)
+            spec = _public(d) | {"url": d.source, "watermarks": dict(d.watermarks or {})}
+        run_id = self._start(name, attempt)
+        results: list[dict[str, Any]] = []
+        errors: list[str] = []
+        try:
+            source = Source(spec["url"])
+        except Exception as exc:  # noqa: BLE001 - recorded as the run's error
+            errors.append(_message(exc))
+        else:
+            try:
+                for table in source.tables(names=spec["tables"]):
+                    results.append(self._table(source, table, spec, actor, errors))
+            except Exception as exc:  # noqa: BLE001
+                errors.append(_message(exc))
+            finally:
+                source.close()
+        return self._finish(run_id, spec, results, errors)
+
+    def _table(
+        self,
+        source: Source,
+        table: SourceTable,
+        spec: dict[str, Any],
+        actor: Actor,
+        errors: list[str],
+    ) -> dict[str, Any]:
+        from kho.migrate.service import dataset_slug
+
+        slug = dataset_slug(table, source.default_schema, spec["prefix"])
+        out: dict[str, Any] = {"table": table.qualified, "dataset": slug}
+        res_id: int | None = None
+        try:
+            res_id, ident = reg.ensure_dataset(
+                self.platform.catalog,
+                self.sessions,
+                slug=slug,
+                org_code=spec["org_code"],
+                title=table.comment or table.qualified,
+                description=table.comment,
+                source=_safe(spec["url"]),
+                actor=actor,
+            )
+            out |= _TableSync(self.platform, source, table, spec, ident).run()
+            reg.record_load(
+                self.sessions,
+                res_id,
+                mode="sync",
+                source=f"{_safe(spec['url'])}#{table.qualified}",
+                actor=actor,
+                rows=out["inserted"] + out["updated"],
+                snapshot_id=out.get("snapshot_id"),
+                frequency=sched.frequency(spec["schedule"]),
+            )
+            out["status"] = "ok"
+        except Exception as exc:  # noqa: BLE001 - the other tables still sync
+            message = _message(exc)
+            errors.append(f"{table.qualified}: {message}")
+            out |= {"status": "failed", "error": message}
+            if res_id is not None:
+                reg.record_load(
+                    self.sessions,
+                    res_id,
+                    mode="sync",
+                    source=f"{_safe(spec['url'])}#{table.qualified}",
+                    actor=actor,
+                    rows=0,
+                    snapshot_id=None,
+                    error=message,
+                )
+        return out
+
+    # -- bookkeeping -------------------------------------------------------------------------
+
+    def _load(self, s: Any, name: str) -> t.SyncDefinition:
+        row = s.scalar(select(t.SyncDefinition).where(t.SyncDefinition.name == name))
+        if row is None:
+            raise NotFound(f"No sync {name!r}.", hint="Run `kho sync list` to see the syncs.")
+        return row  # type: ignore[no-any-return]
+
+    def _start(self, name: str, attempt: int) -> int:
+        with self.sessions() as s, s.begin():
+            row = t.SyncRun(
+                sync_name=name, status="running", attempt=attempt, tables=[], started_at=reg.now()
+            )
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def _finish(
+        self, run_id: int, spec: dict[str, Any], results: list[dict[str, Any]], errors: list[str]
+    ) -> dict[str, Any]:
+        status = "failed" if errors else "ok"
+        now = reg.now()
+        with self.sessions() as s, s.begin():
+            row = s.get(t.SyncRun, run_id)
+            assert row is not None
+            row.status, row.tables, row.finished_at = status, results, now
+            row.error = "\n".join(errors)[:4000] or None
+            d = self._load(s, spec["name"])
+            marks = dict(d.watermarks or {})
+            marks |= {r["table"]: r["watermark"] for r in results if r.get("watermark")}
+            d.watermarks, d.last_run_at, d.last_status = marks, now, status
+            d.next_run_at = sched.next_after(d.schedule, now)
+            result = _run_public(row)
+        if errors:
+            log.error("sync %s failed: %s", spec["name"], "; ".join(errors))
+        return result
+
+
+class _TableSync:
+    """One table of one run: initial copy, watermark upsert or full key diff."""
+
+    def __init__(
+        self,
+        platform: Platform,
+        source: Source,
+        table: SourceTable,
+        spec: dict[str, Any],
+        ident: str,
+    ) -> None:
+        from kho.migrate.transfer import plan_columns
+
+        self.wh = platform.warehouse
+        self.source, self.table, self.spec, self.ident = source, table, spec, ident
+        self.plans = plan_columns(table)
+        self.key = [p.name for p in self.plans if p.source in table.key]
+
+    def run(self) -> dict[str, Any]:
+        counts = {"inserted": 0, "updated": 0, "deleted": 0}
+        if self.spec["mode"] == "watermark":
+            return counts | self._watermark()
+        return counts | self._keys()
+
+    def _rows(self, where: str = "") -> pa.Table:
+        import pyarrow as pa
+
+        from kho.migrate.transfer import read_batches, select_sql
+
+        sql = select_sql(self.source.relation(self.table), self.plans, where)
+        return pa.concat_tables(read_batches(self.source.con, sql, self.plans))
+
+    def _watermark(self) -> dict[str, Any]:
+        import pyarrow.compute as pc
+
+        plan = _plan_of(self.plans, self.spec["watermark_column"])
+        last = self.spec["watermarks"].get(self.table.qualified)
+        fresh = not self.wh.exists(self.ident)
+        where = (
+            "" if fresh or not last else f"{plan.expr} > CAST('{_lit(last)}' AS {plan.duck_type})"
+        )
+        rows = self._rows(where)
+        out: dict[str, Any] = {"watermark": last}
+        if rows.num_rows == 0:
+            return out
+        top = pc.max(rows.column(plan.name)).as_py()
+        out["watermark"] = str(top) if top is not None else last
+        existing = 0 if fresh or not self.key else self._count_existing(rows)
+        mode = "replace" if fresh else "upsert" if self.key else "append"
+        written = self.wh.write(self.ident, [rows], mode=mode, key=self.key)  # type: ignore[arg-type]
+        return out | {
+            "inserted": rows.num_rows - existing,
+            "updated": existing,
+            "snapshot_id": written.snapshot_id,
+        }
+
+    def _keys(self) -> dict[str, Any]:
+        rows = self._rows()
+        if not self.wh.exists(self.ident):
+            written = self.wh.write(self.ident, [rows], mode="replace")
+            return {"inserted": rows.num_rows, "snapshot_id": written.snapshot_id}
+        diff = self._diff(rows)
+        if any(diff.values()):
+            diff["snapshot_id"] = self.wh.write(self.ident, [rows], mode="replace").snapshot_id
+        return diff
+
+    def _diff(self, rows: pa.Table) -> dict[str, Any]:
+        con = self.source.con
+        con.register("kho_sync_incoming", rows)
+        try:
+            scan = self.wh.scan_sql(self.ident)
+            on = " AND ".join(f'i."{k}" = w."{k}"' for k in self.key)
+            changed = " OR ".join(f'i."{p.name}" IS DISTINCT FROM w."{p.name}"' for p in self.plans)
+            q = {
+                "inserted": f"SELECT count(*) FROM kho_sync_incoming i ANTI JOIN {scan} w ON {on}",
+                "deleted": f"SELECT count(*) FROM {scan} w ANTI JOIN kho_sync_incoming i ON {on}",
+                "updated": f"SELECT count(*) FROM kho_sync_incoming i JOIN {scan} w ON {on} "
+                f"WHERE {changed}",
+            }
+            return {k: int(con.execute(sql).fetchone()[0]) for k, sql in q.items()}  # type: ignore[index]
+        finally:
+            con.unregister("kho_sync_incoming")
+
+    def _count_existing(self, rows: pa.Table) -> int:
+        con = self.source.con
+        con.register("kho_sync_incoming", rows)
+        try:
+            on = " AND ".join(f'i."{k}" = w."{k}"' for k in self.key)
+            scan = self.wh.scan_sql(self.ident)
+            sql = f"SELECT count(*) FROM kho_sync_incoming i SEMI JOIN {scan} w ON {on}"
+            return int(con.execute(sql).fetchone()[0])  # type: ignore[index]
+        finally:
+            con.unregister("kho_sync_incoming")
+
+
+def _check_definition(
+    name: str, mode: str, watermark_column: str | None, tables: list[str]
+) -> None:
+    import re
+
+    if not re.fullmatch(r"[a-z][a-z0-9_-]{0,62}", name):
+        raise InvalidInput(f"Bad sync name {name!r}.", hint="Use lower-case letters, digits, _ -.")
+    if mode not in ("watermark", "keys"):
+        raise InvalidInput(f"Unknown sync mode {mode!r}.", hint="Use watermark or keys.")
+    if mode == "watermark" and not watermark_column:
+        raise InvalidInput("Mode watermark needs --watermark COLUMN (e.g. updated_at).")
+    if not tables:
+        raise InvalidInput("A sync needs at least one --table.")
+
+
+def _check_table(table: SourceTable, mode: str, watermark_column: str | None) -> None:
+    names = [c.name for c in table.columns]
+    if mode == "keys" and not table.key:
+        raise InvalidInput(
+            f"Table {table.qualified} has no primary key, which mode keys needs.",
+            hint="Use --mode watermark --watermark COLUMN instead.",
+        )
+    if mode == "watermark" and watermark_column not in names:
+        raise InvalidInput(
+            f"Table {table.qualified} has no column {watermark_column!r}.",
+            hint=f"Columns: {', '.join(names)}.",
+        )
+
+
+def _plan_of(plans: list[ColumnPlan], source_name: str) -> ColumnPlan:
+    for p in plans:
+        if source_name in (p.source, p.name):
+            return p
+    raise InvalidInput(f"No watermark column {source_name!r} in the table.")
+
+
+def _lit(value: str) -> str:
+    return value.replace("'", "''")
+
+
+def _aware(value: datetime) -> datetime:
+    from datetime import UTC
+
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _safe(url: str) -> str:
+    from kho.migrate.sources import safe_url
+
+    return safe_url(url)
+
+
+def _message(exc: BaseException) -> str:
+    from kho.migrate.service import _message as message
+
+    return message(exc)
+
+
+def _public(d: t.SyncDefinition) -> dict[str, Any]:
+    return {
+        "name": d.name,
+        "source": _safe(d.source),
+        "org_code": d.org_code,
+        "prefix": d.prefix,
+        "tables": list(d.tables or []),
+        "mode": d.mode,
+        "watermark_column": d.watermark_column,
+        "schedule": d.schedule,
+        "watermarks": dict(d.watermarks or {}),
+        "is_enabled": d.is_enabled,
+        "last_run_at": d.last_run_at,
+        "last_status": d.last_status,
+        "next_run_at": d.next_run_at,
+    }
+
+
+def _run_public(r: t.SyncRun) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "sync": r.sync_name,
+        "status": r.status,
+        "attempt": r.attempt,
+        "tables": list(r.tables or []),
+        "error": r.error,
+        "started_at": r.started_at,
+        "finished_at": r.finished_at,
+    }
