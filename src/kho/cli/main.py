@@ -5,12 +5,11 @@ from __future__ import annotations
 import sys
 
 import typer
+from pydantic import ValidationError
 
 from kho.cli import datasets, ingest, maintain, orgs, serve, sql
 from kho.cli import init as init_cmd
 from kho.cli import units as units_cmd
-from pydantic import ValidationError
-
 from kho.errors import InvalidInput, KhoError
 
 app = typer.Typer(
@@ -53,7 +52,10 @@ def main() -> None:
     from kho.i18n import t
 
     try:
-        app(standalone_mode=False)
+        # Without standalone mode, typer.Exit(n) comes back as the return value: honour it.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except KhoError as exc:
         err_console.print(f"[bold red]{t('error', lang())}:[/] {exc.message}")
         if exc.hint:

@@ -141,7 +141,7 @@ class Ingest:
                 raise NotFound(
                     f"No load report {load_id}.", hint="Run `kho datasets history SLUG`."
                 )
-            self._catalog.get(row.dataset_slug, actor=actor)
+            self._catalog.check_write(row.dataset_slug, actor=actor)  # reports hold raw values
             return LoadReport.model_validate(row.report)
 
     def list_rejects(
@@ -518,7 +518,7 @@ class Ingest:
         )
 
     def _pick_load(self, dataset: str, *, actor: Actor, load_id: int | None) -> db.Load:
-        self._catalog.get(dataset, actor=actor)
+        self._catalog.check_write(dataset, actor=actor)  # rejects hold whole raw rows
         with self._sessions() as s:
             stmt = select(db.Load).where(
                 db.Load.dataset_slug == dataset, db.Load.status == "succeeded"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -22,6 +22,8 @@ def _refuse_nul(request: Request) -> None:
     if any("\x00" in v for v in values):
         raise InvalidInput("Parameters must not contain NUL characters.")
 
+
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Numeric id")]
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(_refuse_nul)])
 Code = Annotated[str, Field(pattern=am.CODE_PATTERN)]
@@ -229,7 +231,7 @@ def create_token(body: am.TokenCreate, platform: PlatformDep, actor: ActorDep) -
 @router.delete(
     "/tokens/{token_id}", tags=["tokens"], response_model=am.TokenPublic, summary="Revoke a token"
 )
-def revoke_token(token_id: int, platform: PlatformDep, actor: ActorDep) -> am.TokenPublic:
+def revoke_token(token_id: RowId, platform: PlatformDep, actor: ActorDep) -> am.TokenPublic:
     return platform.access.tokens.revoke(token_id, actor=actor)
 
 
@@ -262,7 +264,7 @@ def create_grant(body: am.GrantCreate, platform: PlatformDep, actor: ActorDep) -
 @router.delete(
     "/grants/{grant_id}", tags=["grants"], response_model=am.GrantPublic, summary="Revoke a grant"
 )
-def revoke_grant(grant_id: int, platform: PlatformDep, actor: ActorDep) -> am.GrantPublic:
+def revoke_grant(grant_id: RowId, platform: PlatformDep, actor: ActorDep) -> am.GrantPublic:
     _require_signed_in(actor)
     return platform.access.grants.revoke(grant_id, actor=actor)
 
@@ -305,7 +307,7 @@ def create_request(
     response_model=am.RequestPublic,
     summary="One request",
 )
-def get_request(request_id: int, platform: PlatformDep, actor: ActorDep) -> am.RequestPublic:
+def get_request(request_id: RowId, platform: PlatformDep, actor: ActorDep) -> am.RequestPublic:
     _require_signed_in(actor)
     return platform.access.requests.get(request_id, actor=actor)
 
@@ -317,7 +319,7 @@ def get_request(request_id: int, platform: PlatformDep, actor: ActorDep) -> am.R
     summary="Approve, possibly narrower",
 )
 def approve_request(
-    request_id: int, body: am.RequestApprove, platform: PlatformDep, actor: ActorDep
+    request_id: RowId, body: am.RequestApprove, platform: PlatformDep, actor: ActorDep
 ) -> am.RequestPublic:
     _require_signed_in(actor)
     return platform.access.requests.approve(request_id, body, actor=actor)
@@ -330,7 +332,7 @@ def approve_request(
     summary="Refuse with a reason",
 )
 def refuse_request(
-    request_id: int, body: am.RequestRefuse, platform: PlatformDep, actor: ActorDep
+    request_id: RowId, body: am.RequestRefuse, platform: PlatformDep, actor: ActorDep
 ) -> am.RequestPublic:
     _require_signed_in(actor)
     return platform.access.requests.refuse(request_id, body.reason, actor=actor)
@@ -342,7 +344,7 @@ def refuse_request(
     response_model=am.RequestPublic,
     summary="Withdraw one's own pending request",
 )
-def withdraw_request(request_id: int, platform: PlatformDep, actor: ActorDep) -> am.RequestPublic:
+def withdraw_request(request_id: RowId, platform: PlatformDep, actor: ActorDep) -> am.RequestPublic:
     _require_signed_in(actor)
     return platform.access.requests.withdraw(request_id, actor=actor)
 
