@@ -13,6 +13,8 @@ bash scripts/install.sh
 echo "==> ruff check src tests"
 lint_rc=0
 "$VENV/bin/ruff" check src tests || lint_rc=$?
+echo "==> mypy --strict src/kho"
+"$VENV/bin/mypy" src/kho || lint_rc=$?
 
 echo "==> pytest (2 workers; each starts its own PostgreSQL)"
 OUT="$(mktemp -t kho-pytest.XXXXXX)"
@@ -26,7 +28,7 @@ summary="$(sed -E 's/^=+ //; s/ =+$//' <<<"$summary")"
 echo
 echo "==> pytest summary: ${summary:-"(no summary line; pytest exit code $rc)"}"
 if [[ $lint_rc -ne 0 ]]; then
-  echo "xx> ruff found problems (see above): run \`.venv/bin/ruff check --fix src tests\`" >&2
+  echo "xx> ruff or mypy found problems (see above)" >&2
 fi
 if [[ $rc -eq 5 ]]; then
   echo "xx> pytest collected no tests: treating as a failure" >&2

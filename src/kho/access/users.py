@@ -88,7 +88,7 @@ class Users:
 
     def update(self, username: str, data: UserUpdate, *, actor: Actor) -> UserPublic:
         changes = data.model_dump(exclude_unset=True)
-        for flag in ("is_platform_admin", "is_active"):  # null means "leave as it is"
+        for flag in ("full_name", "is_platform_admin", "is_active"):  # null: leave as it is
             if flag in changes and changes[flag] is None:
                 del changes[flag]
         if not changes:

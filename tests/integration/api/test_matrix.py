@@ -79,7 +79,7 @@ ROUTES = [
     Route("export.csv", "read", _get("/api/v1/datasets/{slug}/export.csv")),
     Route("export.parquet", "read", _get("/api/v1/datasets/{slug}/export.parquet")),
     Route("loads", "read", _get("/api/v1/datasets/{slug}/loads")),
-    Route("load report", "read", _get("/api/v1/loads/{load}")),
+    Route("load report", "write", _get("/api/v1/loads/{load}")),
     Route("rejects", "write", _get("/api/v1/datasets/{slug}/rejects")),
     Route("rejects.csv", "write", _get("/api/v1/datasets/{slug}/rejects.csv")),
     Route("upload", "write", _upload, ok=201),
