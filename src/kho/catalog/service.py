@@ -208,6 +208,10 @@ class Catalog:
             return m.InventoryItem(id=row.id, created_at=row.created_at, **data.model_dump())
 
     def list_inventory(self, *, actor: Actor, org_code: str | None = None) -> list[m.InventoryItem]:
+        if actor.is_anonymous:
+            raise PermissionDenied(
+                "The inventory is for signed-in government users.", hint="Sign in or use a token."
+            )
         with self._sessions() as s:
             stmt = select(db.InventoryEntry).order_by(db.InventoryEntry.id)
             if org_code:

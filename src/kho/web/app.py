@@ -21,6 +21,9 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.state.platform = platform or Platform()
     install_error_handlers(app)
     app.include_router(datasets.router)
+    from kho.web.api import catalog_edit
+
+    app.include_router(catalog_edit.router)
     from kho.web.api import access as access_api
 
     app.include_router(access_api.router)
