@@ -284,13 +284,14 @@ class Query:
                 + (", ".join(names[:30]) or "none")
                 + ".",
             )
-        if not self._warehouse.exists(t.ident):
-            raise NotFound(
-                f"Table {base!r} has no data yet.",
-                hint=f"Load a file with `kho ingest FILE --dataset {base}`.",
-            )
+        no_data = NotFound(
+            f"Table {base!r} has no data yet.",
+            hint=f"Load a file with `kho ingest FILE --dataset {base}`.",
+        )
         snapshot = None
         if match:
+            if not self._warehouse.exists(t.ident):
+                raise no_data
             snaps = self._warehouse.snapshots(t.ident)
             version = int(match.group("version"))
             if not 1 <= version <= len(snaps):
@@ -299,7 +300,12 @@ class Query:
                     hint=f"Run `kho datasets history {base}`.",
                 )
             snapshot = snaps[version - 1].snapshot_id
-        scan = self._warehouse.scan_sql(t.ident, snapshot_id=snapshot)
+        try:
+            scan = self._warehouse.scan_sql(t.ident, snapshot_id=snapshot)
+        except NotFound as exc:
+            if snapshot is None:  # the table was never written (one catalog look-up, not two)
+                raise no_data from exc
+            raise
         policy = t.policy
         columns = "*" if policy.columns is None else ", ".join(f'"{c}"' for c in policy.columns)
         where = f" WHERE {policy.row_filter}" if policy.row_filter else ""
