@@ -91,6 +91,12 @@ class Catalog:
             ds = db.Dataset(**data.model_dump(), created_at=now, updated_at=now)
             ds.search_text = _search_text(ds, self._org_names(s, ds.org_code))
             s.add(ds)
+        self.audit(
+            actor,
+            action="dataset.create",
+            resource=f"dataset:{data.slug}",
+            details={"org_code": data.org_code, "access_level": data.access_level},
+        )
         return self.get(data.slug, actor=actor)
 
     def update(self, slug: str, data: m.DatasetUpdate, *, actor: Actor) -> m.Dataset:
@@ -101,6 +107,12 @@ class Catalog:
                 setattr(ds, key, value)
             ds.updated_at = _now()
             ds.search_text = _search_text(ds, self._org_names(s, ds.org_code))
+        self.audit(
+            actor,
+            action="dataset.update",
+            resource=f"dataset:{slug}",
+            details=data.model_dump(mode="json", exclude_unset=True),
+        )
         return self.get(slug, actor=actor)
 
     def delete(self, slug: str, *, actor: Actor) -> None:
@@ -112,6 +124,7 @@ class Catalog:
                 if self._warehouse.exists(res.iceberg_ident):
                     self._warehouse.drop(res.iceberg_ident)
             s.delete(ds)
+        self.audit(actor, action="dataset.delete", resource=f"dataset:{slug}")
 
     def get(self, slug: str, *, actor: Actor) -> m.Dataset:
         with self._sessions() as s:
@@ -195,7 +208,14 @@ class Catalog:
             for key, value in data.model_dump(exclude_unset=True).items():
                 setattr(col, key, value)
             col.is_edited = True
-            return _column_info(col)
+            info = _column_info(col)
+        self.audit(
+            actor,
+            action="dataset.column.update",
+            resource=f"dataset:{slug}/{column}",
+            details=data.model_dump(mode="json", exclude_unset=True),
+        )
+        return info
 
     # inventory -------------------------------------------------------------------------------
     def add_inventory(self, data: m.InventoryCreate, *, actor: Actor) -> m.InventoryItem:
@@ -205,7 +225,14 @@ class Catalog:
             row = db.InventoryEntry(**data.model_dump(), created_at=_now())
             s.add(row)
             s.flush()
-            return m.InventoryItem(id=row.id, created_at=row.created_at, **data.model_dump())
+            item = m.InventoryItem(id=row.id, created_at=row.created_at, **data.model_dump())
+        self.audit(
+            actor,
+            action="inventory.add",
+            resource=f"inventory:{item.id}",
+            details={"org_code": data.org_code, "title": data.title},
+        )
+        return item
 
     def list_inventory(self, *, actor: Actor, org_code: str | None = None) -> list[m.InventoryItem]:
         if actor.is_anonymous:
@@ -237,6 +264,18 @@ class Catalog:
         if ds is None:
             raise NotFound(f"No dataset {slug!r}.", hint="Run `kho datasets list` to see datasets.")
         return ds
+
+    def audit(
+        self,
+        actor: Actor,
+        *,
+        action: str,
+        resource: str,
+        details: dict[str, Any] | None = None,
+        rows: int | None = None,
+    ) -> None:
+        """Record a change in the hash-chained audit log (every change is recorded)."""
+        self._access.audit(actor, action=action, resource=resource, details=details, rows=rows)
 
     def _require_org(self, s: Session, code: str) -> None:
         if s.scalar(select(db.Organisation.id).where(db.Organisation.code == code)) is None:

@@ -115,15 +115,40 @@ class Ingest:
             )
         except KhoError as exc:
             self._fail_load(load_id, str(exc))
+            self._catalog.audit(
+                actor,
+                action="dataset.load.failed",
+                resource=f"dataset:{dataset}",
+                details={"load_id": load_id, "mode": mode, "error": str(exc)[:500]},
+            )
             raise
         except Exception as exc:
             self._fail_load(load_id, f"{type(exc).__name__}: {exc}")
+            self._catalog.audit(
+                actor,
+                action="dataset.load.failed",
+                resource=f"dataset:{dataset}",
+                details={"load_id": load_id, "mode": mode, "error": type(exc).__name__},
+            )
             raise IngestError(
                 f"Loading {source_name or path.name} failed: {exc}",
                 hint="The table was left unchanged. Report this file to the Kho team.",
             ) from exc
         report.seconds = round(time.perf_counter() - started, 3)
         self._finish_load(report)
+        self._catalog.audit(
+            actor,
+            action="dataset.load",
+            resource=f"dataset:{dataset}",
+            rows=report.rows_loaded,
+            details={
+                "load_id": load_id,
+                "mode": mode,
+                "source": report.source.name,
+                "version": report.version,
+                "rejected": report.rows_rejected,
+            },
+        )
         return report
 
     def loads(self, dataset: str, *, actor: Actor) -> list[LoadSummary]:

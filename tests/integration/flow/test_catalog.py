@@ -130,3 +130,35 @@ def test_delete_removes_dataset_and_table(platform: Platform, messy_dossiers_csv
     assert not platform.catalog.exists("ho_so")
     with pytest.raises(NotFound):
         platform.query.sql("SELECT * FROM ho_so", actor=SYSTEM)
+
+
+def test_every_change_and_non_public_read_is_audited(
+    platform: Platform, messy_dossiers_csv: Path, tmp_path: Path
+) -> None:
+    platform.ingest.load(messy_dossiers_csv, dataset="ho_so", org="SO-TP", actor=SYSTEM)
+    platform.catalog.update("ho_so", m.DatasetUpdate(title_en="Dossiers"), actor=SYSTEM)
+    platform.catalog.update_column(
+        "ho_so", "le_phi_dong", m.ColumnUpdate(unit="đồng"), actor=SYSTEM
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"")
+    with pytest.raises(Exception):
+        platform.ingest.load(bad, dataset="ho_so", actor=SYSTEM, mode="append")
+    platform.query.sql("SELECT count(*) FROM ho_so", actor=SYSTEM)  # internal dataset: a read
+    actions = [e.action for e in platform.access.log.list(SYSTEM, dataset="ho_so", limit=50)]
+    for expected in (
+        "dataset.create",
+        "dataset.load",
+        "dataset.update",
+        "dataset.column.update",
+        "dataset.load.failed",
+        "read",
+    ):
+        assert expected in actions, (expected, actions)
+    load = next(
+        e
+        for e in platform.access.log.list(SYSTEM, action="dataset.load", limit=5)
+        if e.action == "dataset.load"
+    )
+    assert load.rows == 4 and load.details["version"] == 1
+    assert platform.access.log.verify(SYSTEM).ok
