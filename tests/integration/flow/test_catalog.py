@@ -8,7 +8,7 @@ import pytest
 
 from kho.access.actors import ANONYMOUS, SYSTEM, Actor
 from kho.catalog import models as m
-from kho.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from kho.errors import Conflict, IngestError, InvalidInput, NotFound, PermissionDenied
 from kho.platform import Platform
 
 
@@ -142,7 +142,7 @@ def test_every_change_and_non_public_read_is_audited(
     )
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"")
-    with pytest.raises(Exception):
+    with pytest.raises(IngestError):
         platform.ingest.load(bad, dataset="ho_so", actor=SYSTEM, mode="append")
     platform.query.sql("SELECT count(*) FROM ho_so", actor=SYSTEM)  # internal dataset: a read
     actions = [e.action for e in platform.access.log.list(SYSTEM, dataset="ho_so", limit=50)]
