@@ -212,7 +212,7 @@ def _header_block(
     block, i = [start], start + 1
     while i < len(rows) and len(block) < MAX_HEADER_ROWS:
         row = rows[i]
-        kind = _between_kind(row, rows[start], width)
+        kind = _between_kind(row, rows[start], width, rows[i + 1] if i + 1 < len(rows) else None)
         if kind is None and (
             forced
             or is_data_like(row)
@@ -248,12 +248,33 @@ def _single_header(start: int, layout: Layout) -> tuple[list[int], int]:
     return [start], start + 1
 
 
-def _between_kind(row: list[Cell], header: list[Cell], width: int) -> SkipKind | None:
+def is_plain_numbering(row: Sequence[Cell], following: Sequence[Cell] | None) -> bool:
+    """`1 2 3 … n` numbering (nearly) every column, when the next row shows it is not data.
+
+    The next row must hold text (not a number) in a column the numbering row numbers, so a real
+    first data row `1, 2, 3` is never taken for a legend.
+    """
+    cells = [c.removesuffix(".0") if c else c for c in row]
+    filled_cells = [c for c in cells if c]
+    if (
+        following is None
+        or len(filled_cells) < max(3, int(0.8 * len(row)))
+        or not all(c.isdigit() for c in filled_cells)
+        or [int(c) for c in filled_cells] != list(range(1, len(filled_cells) + 1))
+    ):
+        return False
+    below = list(following) + [None] * max(0, len(cells) - len(following))
+    return any(c and (b := below[j]) and not is_data_value(b) for j, c in enumerate(cells))
+
+
+def _between_kind(
+    row: list[Cell], header: list[Cell], width: int, following: list[Cell] | None = None
+) -> SkipKind | None:
     if not filled(row):
         return "blank"
     if row == header:
         return "repeated_header"
-    if is_numbering_row(row):
+    if is_numbering_row(row) or is_plain_numbering(row, following):
         return "numbering"
     if unit_of(row):
         return "units"
