@@ -286,7 +286,12 @@ def record(rows: int, r: dict[str, float | None], note: str) -> None:
         f"{fmt(r['duckdb_query'], 1000, 'ms', 1)} | {fmt(r.get('kho_query'), 1000, 'ms', 1)} | "
         f"{fmt(r.get('query_ratio'), unit='×')} | {rss} | {machine()}{note} |\n"
     )
-    RESULTS.write_text(text + line, encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    # The row goes at the end of the ingest table, so later sections (migration…) stay below it.
+    at = next(i for i, x in enumerate(lines) if x.startswith("| date | rows |"))
+    while at < len(lines) and lines[at].startswith("|"):
+        at += 1
+    RESULTS.write_text("".join(lines[:at]) + line + "".join(lines[at:]), encoding="utf-8")
     print(f"recorded in {RESULTS.relative_to(REPO)}")
 
 
