@@ -15,6 +15,7 @@ from kho.access.audit import append
 from kho.access.models import OrgCreate, OrgNode, OrgPublic, OrgUpdate, has_nul
 from kho.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kho.metadata import models as db
+from kho.metadata.changes import not_null_skipped
 
 
 class Organisations:
@@ -67,7 +68,7 @@ class Organisations:
                         f"{actor} may not move organisation {code!r} in the tree."
                     )
                 _check_parent(s, code, changes["parent_code"])
-            for key, value in changes.items():
+            for key, value in not_null_skipped(row, changes).items():
                 setattr(row, key, value)
             append(s, actor, action="org.update", resource=f"org:{code}", details=changes)
             return _public(s, row)

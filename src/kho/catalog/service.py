@@ -15,6 +15,7 @@ from kho.catalog import models as m
 from kho.catalog.freshness import freshness
 from kho.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kho.metadata import models as db
+from kho.metadata.changes import not_null_skipped
 from kho.warehouse.service import Warehouse
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ class Catalog:
         with self._sessions() as s, s.begin():
             ds = self._load(s, slug)
             self._check_write(actor, ds.org_code)
-            for key, value in data.model_dump(exclude_unset=True).items():
+            for key, value in not_null_skipped(ds, data.model_dump(exclude_unset=True)).items():
                 setattr(ds, key, value)
             ds.updated_at = _now()
             ds.search_text = _search_text(ds, self._org_names(s, ds.org_code))
@@ -205,7 +206,7 @@ class Catalog:
             if col is None:
                 names = ", ".join(c.name for c in res.columns)
                 raise NotFound(f"No column {column!r} in {res.sql_name}; columns: {names}.")
-            for key, value in data.model_dump(exclude_unset=True).items():
+            for key, value in not_null_skipped(col, data.model_dump(exclude_unset=True)).items():
                 setattr(col, key, value)
             col.is_edited = True
             info = _column_info(col)

@@ -7,6 +7,7 @@ from rich.table import Table
 from kho.cli._common import console, lang
 from kho.i18n import t
 from kho.ingest.models import LoadReport
+from kho.ingest.reasons import translate_reason
 
 
 def render_report(r: LoadReport) -> None:
@@ -61,5 +62,5 @@ def render_report(r: LoadReport) -> None:
     if r.reject_reasons:
         console.print(f"[bold red]{t('reject_reasons', L)}:[/]")
         for reason, n in list(r.reject_reasons.items())[:10]:
-            console.print(f"  {n:,} × {reason}")
+            console.print(f"  {n:,} × {translate_reason(reason, L)}")
         console.print(f"  → kho datasets rejects {r.dataset} --load {r.load_id}")

@@ -11,6 +11,7 @@ from rich.table import Table
 from kho.catalog import models as m
 from kho.cli._common import actor, console, lang, platform, print_json
 from kho.i18n import t
+from kho.ingest.reasons import translate_reason
 
 app = typer.Typer(
     help="List, show, search, describe datasets; their versions and rejected rows.",
@@ -281,7 +282,7 @@ def rejects(
     for col in ("line", "column", "value", "reason"):
         tb.add_column(t(col, L), overflow="fold")
     for i in items:
-        tb.add_row(str(i.line), i.column or "", i.value or "", i.reason)
+        tb.add_row(str(i.line), i.column or "", i.value or "", translate_reason(i.reason, L))
     console.print(tb)
 
 

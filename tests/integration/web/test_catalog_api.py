@@ -115,3 +115,11 @@ async def test_inventory_is_for_signed_in_users(clients) -> None:  # type: ignor
     assert (
         await ot.post("/api/v1/inventory", json={"org_code": "SO-TP", "title": "x"})
     ).status_code == 403
+
+
+async def test_null_for_a_required_field_leaves_it_unchanged(clients) -> None:  # type: ignore[no-untyped-def]
+    ed, _ot, anon = clients
+    r = await ed.patch("/api/v1/datasets/ho_so", json={"title_vi": None, "sector": "Hộ tịch"})
+    assert r.status_code == 200 and r.json()["title_vi"] == "Hồ sơ một cửa Hà Nội"
+    r = await ed.patch("/api/v1/datasets/ho_so/columns/ma_ho_so", json={"label": None, "unit": "mã"})
+    assert r.status_code == 200 and r.json()["label"] == "Mã hồ sơ"

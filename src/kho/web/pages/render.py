@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from kho.ingest.reasons import translate_reason
 from kho.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_date, format_number, gettext
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -76,6 +77,7 @@ def helpers(request: Request, lang: str) -> dict[str, Any]:
         "date": lambda value: format_date(value, lang),
         "cell": lambda value: format_cell(value, lang),
         "url_with": url_with,
+        "reason": lambda text: translate_reason(text, lang),
         "other_lang": "en" if lang == "vi" else "vi",
     }
 
