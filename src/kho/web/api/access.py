@@ -365,7 +365,7 @@ def list_audit(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: Annotated[int, Query(ge=0, le=10_000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, lt=2**62)] = 0,
 ) -> list[am.AuditEntryPublic]:
     _require_signed_in(actor)
     return platform.access.log.list(

@@ -42,7 +42,7 @@ def list_datasets(
     licence: str | None = None,
     sort: Annotated[str, Query(pattern="^(relevance|title|updated)$")] = "relevance",
     limit: Annotated[int, Query(ge=0, le=1000)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, lt=2**62)] = 0,
 ) -> m.SearchResult:
     filters = {
         k: v
@@ -90,13 +90,13 @@ def rows(
     platform: PlatformDep,
     actor: ActorDep,
     _limit: Annotated[int, Query(ge=0, le=10_000)] = 50,
-    _offset: Annotated[int, Query(ge=0)] = 0,
+    _offset: Annotated[int, Query(ge=0, lt=2**62)] = 0,
     _sort: Annotated[
         str | None, Query(description="Comma-separated columns, '-' for descending")
     ] = None,
     _columns: Annotated[str | None, Query(description="Comma-separated columns to return")] = None,
     _version: Annotated[
-        int | None, Query(ge=1, description="Version number (see /versions)")
+        int | None, Query(ge=1, lt=2**31, description="Version number (see /versions)")
     ] = None,
     table: str | None = None,
 ) -> RowsPublic:

@@ -41,7 +41,7 @@ def export(
     ] = None,
     _columns: Annotated[str | None, Query(description="Comma-separated columns to include")] = None,
     _version: Annotated[
-        int | None, Query(ge=1, description="Version number (see /versions)")
+        int | None, Query(ge=1, lt=2**31, description="Version number (see /versions)")
     ] = None,
     table: str | None = None,
 ) -> StreamingResponse:

@@ -204,7 +204,7 @@ def dataset_page(
     actor: ActorDep,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     sort: Annotated[str | None, Query(max_length=200)] = None,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int | None, Query(ge=1, lt=2**31)] = None,
 ) -> HTMLResponse:
     ds = platform.catalog.get(slug, actor=actor)
     table = ds.tables[0] if ds.tables else None

@@ -328,7 +328,7 @@ def audit_page(
     action: Annotated[str, Query(max_length=100)] = "",
     since: Annotated[str, Query(max_length=10)] = "",
     until: Annotated[str, Query(max_length=10)] = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, lt=2**62)] = 0,
 ) -> Response:
     filters = {"who": who, "dataset": dataset, "action": action, "since": since, "until": until}
     error = ""

@@ -208,7 +208,7 @@ def load_report(
     load_id: int,
     platform: PlatformDep,
     visitor: VisitorDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, lt=2**62)] = 0,
 ) -> Response:
     with shown():
         report = platform.ingest.report(load_id, actor=visitor.actor)
