@@ -7,12 +7,35 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
+from kho.access.actors import Actor
 from kho.catalog import models as m
 from kho.errors import InvalidInput
+from kho.platform import Platform
 from kho.web.deps import ActorDep, PlatformDep
 
 router = APIRouter(prefix="/api/v1", tags=["datasets"])
-RESERVED = {"_limit", "_offset", "_sort", "_columns", "_version"}
+RESERVED = {"_limit", "_offset", "_sort", "_columns", "_version", "table"}
+
+
+def comma_list(text: str | None) -> list[str]:
+    return [part for part in (text or "").split(",") if part]
+
+
+def table_and_filters(
+    platform: Platform, actor: Actor, slug: str, table: str | None, request: Request
+) -> tuple[m.TableInfo, list[tuple[str, str, str]]]:
+    """The dataset's table the caller asked for, and the row filters in its query string
+    (`col=value` or `col__op=value`), as /rows and the exports take them."""
+    ds = platform.catalog.get(slug, actor=actor)
+    tb = next((t for t in ds.tables if table in (None, t.name, t.sql_name)), None)
+    if tb is None:
+        raise InvalidInput(f"No table {table!r} in {slug!r}.")
+    filters = []
+    for key, value in request.query_params.multi_items():
+        if key not in RESERVED:
+            column, _, op = key.partition("__")
+            filters.append((column, op or "eq", value))
+    return tb, filters
 
 
 class RowsPublic(BaseModel):
@@ -101,22 +124,13 @@ def rows(
     table: str | None = None,
 ) -> RowsPublic:
     """Filters are other query parameters: `col=value`, or `col__op=value` with op in eq, ne, gt, gte, lt, lte, contains, isnull."""
-    ds = platform.catalog.get(slug, actor=actor)
-    tb = next((t for t in ds.tables if table in (None, t.name, t.sql_name)), None)
-    if tb is None:
-        raise InvalidInput(f"No table {table!r} in {slug!r}.")
-    filters = []
-    for key, value in request.query_params.multi_items():
-        if key in RESERVED or key == "table":
-            continue
-        column, _, op = key.partition("__")
-        filters.append((column, op or "eq", value))
+    tb, filters = table_and_filters(platform, actor, slug, table, request)
     page = platform.query.rows(
         tb.sql_name,
         actor=actor,
         filters=filters,
-        sort=[s for s in (_sort or "").split(",") if s],
-        columns=[c for c in (_columns or "").split(",") if c] or None,
+        sort=comma_list(_sort),
+        columns=comma_list(_columns) or None,
         limit=_limit,
         offset=_offset,
         version=_version,

@@ -8,9 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from kho.errors import InvalidInput
 from kho.query.exports import MEDIA_TYPES, Format, writer_for
-from kho.web.api.datasets import RESERVED
+from kho.web.api.datasets import comma_list, table_and_filters
 from kho.web.deps import ActorDep, PlatformDep
 
 router = APIRouter(prefix="/api/v1", tags=["exports"])
@@ -46,22 +45,13 @@ def export(
     table: str | None = None,
 ) -> StreamingResponse:
     """Filters as for /rows (`col=value`, `col__op=value`); the caller's column and row limits apply."""
-    ds = platform.catalog.get(slug, actor=actor)
-    tb = next((t for t in ds.tables if table in (None, t.name, t.sql_name)), None)
-    if tb is None:
-        raise InvalidInput(f"No table {table!r} in {slug!r}.")
-    filters = []
-    for key, value in request.query_params.multi_items():
-        if key in RESERVED or key == "table":
-            continue
-        column, _, op = key.partition("__")
-        filters.append((column, op or "eq", value))
+    tb, filters = table_and_filters(platform, actor, slug, table, request)
     schema, batches = platform.query.stream(
         tb.sql_name,
         actor=actor,
         filters=filters,
-        sort=[s for s in (_sort or "").split(",") if s],
-        columns=[c for c in (_columns or "").split(",") if c] or None,
+        sort=comma_list(_sort),
+        columns=comma_list(_columns) or None,
         version=_version,
     )
 
