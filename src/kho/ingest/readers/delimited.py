@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -118,10 +118,10 @@ class DelimitedSource:
             return
         first_line = self.starts[self.layout.data_start]
         sorter = RowSorter(self.info, self.width, self.layout.header_cells)
-        counts = _field_counts(self.data_path, self.info.delimiter or ",", first_line)
+        counts, raws = self._counts_and_scan(first_line, batch_rows)
         next_line, done = first_line, 0
         previous: tuple[pl.DataFrame, pl.DataFrame] | None = None
-        for raw in self._scan(first_line, batch_rows):
+        for raw in raws:
             frame = self._frame(raw, next_line, counts, done)
             done += raw.height
             next_line = (
@@ -134,6 +134,21 @@ class DelimitedSource:
             yield _empty(self.width)
             return
         yield sorter.sort(previous[0], previous[1], last=True)
+
+    def _counts_and_scan(
+        self, first_line: int, batch_rows: int
+    ) -> tuple[FieldCounts | None, Iterable[pl.DataFrame]]:
+        """Field counts and the raw batches; for files small enough to count, both are read at
+        once on two threads (Polars releases the GIL), which the caller holds in memory anyway."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        delimiter = self.info.delimiter or ","
+        if self.data_path.stat().st_size > COUNT_FIELDS_MAX_BYTES:
+            return None, self._scan(first_line, batch_rows)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            future = pool.submit(_field_counts, self.data_path, delimiter, first_line)
+            raws = list(self._scan(first_line, batch_rows))
+            return future.result(), raws
 
     def _scan(self, first_line: int, batch_rows: int) -> Iterator[pl.DataFrame]:
         import polars as pl
