@@ -24,7 +24,19 @@ _PARSE_LOCK = threading.Lock()
 
 
 def parse_select(sql: str) -> ParsedQuery:
-    """Accept exactly one SELECT statement reading only named tables; refuse everything else clearly."""
+    """Accept exactly one SELECT statement reading only named tables; refuse everything else clearly.
+
+    Accepted queries are remembered (dashboards and pages repeat the same few): parsing costs
+    ~0.6 ms of the ~4 ms Kho adds to a query. Refusals are not cached, they raise each time.
+    """
+    return _parse_select(sql) if len(sql) <= CACHED_SQL_CHARS else _parse_select.__wrapped__(sql)
+
+
+CACHED_SQL_CHARS = 20_000
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_select(sql: str) -> ParsedQuery:
     import duckdb
 
     if len(sql) > MAX_SQL_CHARS:

@@ -41,6 +41,7 @@ class Warehouse:
         self.commit_retries = commit_retries
         self._duck: duckdb.DuckDBPyConnection | None = None
         self._duck_lock = threading.Lock()
+        self._read_cache: dict[str, tuple[str, Table]] = {}
 
     # -- names -------------------------------------------------------------------------------
 
@@ -88,22 +89,56 @@ class Warehouse:
                 hint="Run `kho datasets list` to see the tables that exist.",
             ) from exc
 
+    def metadata_location(self, ident: str) -> str:
+        """The current metadata file, from the catalog row alone (no file is read)."""
+        from pyiceberg.catalog.sql import IcebergTables
+        from sqlalchemy import select
+        from sqlalchemy.orm import Session
+
+        namespace, name = split_ident(ident)
+        with Session(self.catalog.engine) as session:
+            location = session.scalar(
+                select(IcebergTables.metadata_location).where(
+                    IcebergTables.catalog_name == self.catalog.name,
+                    IcebergTables.table_namespace == namespace,
+                    IcebergTables.table_name == name,
+                )
+            )
+        if not location:
+            raise NotFound(
+                f"No table {ident!r} in the warehouse.",
+                hint="Run `kho datasets list` to see the tables that exist.",
+            )
+        return str(location)
+
+    def _read(self, ident: str) -> Table:
+        """The table for reading: a metadata file never changes once written, so the parsed table
+        is kept per location and reused until a commit moves the catalog row on. Writers use
+        ``load`` (a fresh object each time): pyiceberg updates a table object in place on commit."""
+        location = self.metadata_location(ident)
+        cached = self._read_cache.get(ident)
+        if cached is not None and cached[0] == location == cached[1].metadata_location:
+            return cached[1]
+        table = self.load(ident)
+        self._read_cache[ident] = (table.metadata_location, table)
+        return table
+
     # -- reading -----------------------------------------------------------------------------
 
     def schema(self, ident: str) -> pa.Schema:
         """The table's current columns as an Arrow schema."""
-        return arrow_target(self.load(ident).schema())
+        return arrow_target(self._read(ident).schema())
 
     def row_count(self, ident: str) -> int:
         """Rows in the current snapshot, from its summary (no data is read)."""
-        snapshot = self.load(ident).current_snapshot()
+        snapshot = self._read(ident).current_snapshot()
         if snapshot is None or snapshot.summary is None:
             return 0
         return int(snapshot.summary.get("total-records", "0"))
 
     def snapshots(self, ident: str) -> list[SnapshotInfo]:
         """Every retained version of the table, oldest first (metadata only)."""
-        table = self.load(ident)
+        table = self._read(ident)
         ordered = sorted(
             table.metadata.snapshots, key=lambda s: (s.timestamp_ms, s.sequence_number)
         )
@@ -111,10 +146,11 @@ class Warehouse:
 
     def scan_sql(self, ident: str, *, snapshot_id: int | None = None) -> str:
         """A DuckDB table expression reading the table (or one of its snapshots)."""
-        table = self.load(ident)
-        location = table.metadata_location.replace("'", "''")
         if snapshot_id is None:
+            location = self.metadata_location(ident).replace("'", "''")
             return f"iceberg_scan('{location}')"
+        table = self._read(ident)
+        location = table.metadata_location.replace("'", "''")
         if table.metadata.snapshot_by_id(snapshot_id) is None:
             valid = ", ".join(str(s.snapshot_id) for s in table.metadata.snapshots)
             raise NotFound(
