@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import builtins
+import hashlib
+import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from kho.access import _clock, passwords
@@ -24,6 +27,9 @@ from kho.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kho.metadata import models as db
 
 BAD_SIGN_IN = "Wrong username or password."
+RESET_PREFIX = "khr_"
+RESET_LIFETIME = timedelta(hours=24)
+BAD_RESET_LINK = "This password-reset link is unknown, already used or expired."
 
 
 class Users:
@@ -99,6 +105,7 @@ class Users:
             user = _get(s, username)
             if {"is_platform_admin", "is_active"} & changes.keys():
                 _require_platform_admin(actor, f"change the status of user {username!r}")
+                _keep_an_admin(s, actor, user, changes)
             elif actor.user_id != user.id:
                 _require_platform_admin(actor, f"change user {username!r}")
             for key, value in changes.items():
@@ -157,6 +164,58 @@ class Users:
             )
             s.flush()
             return _public(user)
+
+    def issue_reset_link(self, username: str, *, actor: Actor) -> str:
+        """A one-time secret for a password-reset link, valid 24 hours; earlier unused links stop working."""
+        _require_platform_admin(actor, f"reset the password of {username!r}")
+        raw = RESET_PREFIX + secrets.token_urlsafe(32)
+        now = _clock.now()
+        with self._sessions() as s, s.begin():
+            user = _get(s, username)
+            if not user.is_active:
+                raise Conflict(
+                    f"User {username!r} is deactivated.", hint="Reactivate the user first."
+                )
+            s.execute(
+                delete(db.PasswordReset).where(
+                    db.PasswordReset.user_id == user.id, db.PasswordReset.used_at.is_(None)
+                )
+            )
+            s.add(
+                db.PasswordReset(
+                    user_id=user.id,
+                    token_hash=_reset_digest(raw),
+                    created_by=actor.name[:200],
+                    created_at=now,
+                    expires_at=now + RESET_LIFETIME,
+                )
+            )
+            append(
+                s,
+                actor,
+                action="user.reset_link",
+                resource=f"user:{username}",
+                details={"expires_at": (now + RESET_LIFETIME).isoformat()},
+            )
+        return raw
+
+    def reset_link_user(self, raw: str) -> str:
+        """The username a reset link is for, or PermissionDenied when it cannot be used."""
+        with self._sessions() as s:
+            return _usable_reset(s, raw)[1].username
+
+    def reset_password(self, raw: str, data: PasswordChange) -> str:
+        """Set a new password through a reset link (once); lifts a lockout and ends the user's sessions."""
+        with self._sessions() as s, s.begin():
+            reset, user = _usable_reset(s, raw)
+            reset.used_at = _clock.now()
+            user.password_hash = passwords.hash_password(data.new_password)
+            user.failed_logins, user.locked_until = 0, None
+            s.execute(delete(db.SignInSession).where(db.SignInSession.user_id == user.id))
+            append(
+                s, actor_of(user), action="user.password_reset", resource=f"user:{user.username}"
+            )
+            return user.username
 
     def unlock(self, username: str, *, actor: Actor) -> None:
         _require_platform_admin(actor, f"unlock {username!r}")
@@ -262,6 +321,47 @@ def actor_of(
         roles=roles,
         token_scopes=scopes,
     )
+
+
+def _keep_an_admin(s: Session, actor: Actor, user: db.User, changes: dict[str, Any]) -> None:
+    """Nobody locks themselves out, and the platform always keeps an active administrator."""
+    if changes.get("is_active") is False and actor.user_id == user.id:
+        raise Conflict(
+            "You cannot deactivate yourself.", hint="Ask another platform administrator."
+        )
+    losing = changes.get("is_active") is False or changes.get("is_platform_admin") is False
+    if not (losing and user.is_platform_admin and user.is_active):
+        return
+    others = s.scalar(
+        select(func.count(db.User.id)).where(
+            db.User.is_platform_admin.is_(True), db.User.is_active.is_(True), db.User.id != user.id
+        )
+    )
+    if not others:
+        raise Conflict(
+            f"{user.username!r} is the last active platform administrator.",
+            hint="Make another user a platform administrator first.",
+        )
+
+
+def _reset_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _usable_reset(s: Session, raw: str) -> tuple[db.PasswordReset, db.User]:
+    refused = PermissionDenied(BAD_RESET_LINK, hint="Ask an administrator for a new link.")
+    if not isinstance(raw, str) or not raw.startswith(RESET_PREFIX) or len(raw) > 100:
+        raise refused
+    reset = s.scalar(
+        select(db.PasswordReset).where(db.PasswordReset.token_hash == _reset_digest(raw))
+    )
+    now = _clock.now()
+    if reset is None or reset.used_at is not None or (_clock.aware(reset.expires_at) or now) <= now:
+        raise refused
+    user = s.get(db.User, reset.user_id)
+    if user is None or not user.is_active:
+        raise refused
+    return reset, user
 
 
 def _who(username: object) -> Actor:

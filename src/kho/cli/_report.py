@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from rich.table import Table
 
 from kho.cli._common import console, lang
+from kho.errors_i18n import translate
 from kho.i18n import t
 from kho.ingest.models import LoadReport
 from kho.ingest.reasons import translate_reason
@@ -44,11 +46,12 @@ def render_report(r: LoadReport) -> None:
             c.type + (f" ({detail})" if detail else ""),
             f"{c.null_count:,}",
             " | ".join(c.examples),
-            c.reason + ("".join(f"\n[yellow]⚠ {w}[/]" for w in c.warnings)),
+            escape(translate(c.reason, L))
+            + "".join(f"\n[yellow]⚠ {escape(translate(w, L))}[/]" for w in c.warnings),
         )
     console.print(table)
     if r.schema_changes:
-        console.print("Schema: " + "; ".join(r.schema_changes))
+        console.print("Schema: " + escape("; ".join(translate(x, L) for x in r.schema_changes)))
     if src.skipped:
         console.print(f"[bold]{t('skipped_rows', L)}:[/]")
         for s in src.skipped[:10]:
@@ -58,7 +61,7 @@ def render_report(r: LoadReport) -> None:
     if r.warnings:
         console.print(f"[bold yellow]{t('warnings', L)}:[/]")
         for w in r.warnings:
-            console.print(f"  ⚠ {w}")
+            console.print(f"  ⚠ {escape(translate(w, L))}")
     if r.reject_reasons:
         console.print(f"[bold red]{t('reject_reasons', L)}:[/]")
         for reason, n in list(r.reject_reasons.items())[:10]:

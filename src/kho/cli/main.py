@@ -57,9 +57,14 @@ def main() -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except KhoError as exc:
-        err_console.print(f"[bold red]{t('error', lang())}:[/] {exc.message}")
+        from rich.markup import escape
+
+        from kho.errors_i18n import translate
+
+        L = lang()
+        err_console.print(f"[bold red]{t('error', L)}:[/] {escape(translate(exc.message, L))}")
         if exc.hint:
-            err_console.print(f"[yellow]{t('hint', lang())}:[/] {exc.hint}")
+            err_console.print(f"[yellow]{t('hint', L)}:[/] {escape(translate(exc.hint, L))}")
         sys.exit(exc.exit_code)
     except ValidationError as exc:
         for error in exc.errors():

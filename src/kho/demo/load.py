@@ -1,4 +1,4 @@
-"""Load the bundled demo: organisations, three messy files, and their catalog entries."""
+"""Load the bundled demo: organisations, three messy files, their catalog entries and indicators."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ from pathlib import Path
 
 from kho.access.actors import Actor
 from kho.catalog import models as m
+from kho.indicators.models import ALL_ORGS, ComputeResult, PackResult
 from kho.ingest.models import LoadReport
 from kho.platform import Platform
 
 DATA = Path(__file__).parent / "data"
+PACKS = ("online_services", "warehouse")
 
 ORGANISATIONS = [
     m.Organisation(
@@ -93,7 +95,7 @@ DATASETS = [
 
 
 def load_demo(platform: Platform, *, actor: Actor, reload: bool = False) -> list[LoadReport]:
-    """Organisations and datasets are created once; a table already loaded is left alone unless ``reload``."""
+    """Organisations, datasets and indicators are created once; a table already loaded is left alone unless ``reload``."""
     for org in ORGANISATIONS:
         if not any(o.code == org.code for o in platform.catalog.list_organisations()):
             platform.catalog.ensure_organisation(org, actor=actor)
@@ -108,4 +110,30 @@ def load_demo(platform: Platform, *, actor: Actor, reload: bool = False) -> list
                 DATA / filename, dataset=data.slug, actor=actor, sheet=sheet, mode="replace"
             )
         )
+    load_demo_indicators(platform, actor=actor, force=reload, has_new_data=bool(reports))
     return reports
+
+
+def load_demo_indicators(
+    platform: Platform, *, actor: Actor, force: bool = False, has_new_data: bool = True
+) -> tuple[list[PackResult], list[ComputeResult]]:
+    """Both shipped packs with their example targets, and their values, so the portal shows indicators at once.
+
+    Loading a pack twice adds nothing, and values are computed only when data was loaded or some
+    indicator has none yet, so a second ``kho demo`` stays quick; ``force`` recomputes everything,
+    which moves the values' lineage to a reloaded table's new version.
+    """
+    packs = [platform.indicators.load_pack(name, actor=actor) for name in PACKS]
+    codes = [code for pack in packs for code in pack.indicators]
+    if not (force or has_new_data or _any_without_values(platform, codes, actor=actor)):
+        return packs, []
+    return packs, platform.indicators.compute(actor=actor, force=force)
+
+
+def _any_without_values(platform: Platform, codes: list[str], *, actor: Actor) -> bool:
+    """Whether a computed indicator has no stored value yet (e.g. a pack new to this demo)."""
+    return any(
+        platform.indicators.definition(code).type == "computed"
+        and not platform.indicators.values(code, actor=actor, orgs=[ALL_ORGS], refresh=False)
+        for code in codes
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -22,6 +23,7 @@ _TOKEN = re.compile(
     r"|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<punct>[(),]))"
 )
 DATE_TYPES = ("date", "datetime", "timestamp")
+Windows = Mapping[str, Sequence[tuple[date, date]]]  # raw unit value -> [start, end) date ranges
 
 
 @dataclass(frozen=True)
@@ -174,26 +176,46 @@ def base_where(
     start: date | None = None,
     end: date | None = None,
     org_values: list[str | None] | None = None,
+    windows: Windows | None = None,
 ) -> str:
-    """The WHERE shared by the value query and its trace: date range, filters, units."""
+    """The WHERE shared by the value query and its trace: date range, filters, units.
+
+    ``windows`` limit some unit values to date ranges: a value the registry reads as this unit
+    before 1 July 2025 and as another (or none) after it counts here only in its own range.
+    """
     dcol = quote_ident(source.date_column)
     parts = [f"{dcol} IS NOT NULL"]
     if start is not None and end is not None:
         parts = [f"{dcol} >= {literal(start)}", f"{dcol} < {literal(end + timedelta(days=1))}"]
     parts += [render_condition(c) for c in source.where]
     if org_values is not None and source.org_column:
-        parts.append(_org_clause(quote_ident(source.org_column), org_values))
+        parts.append(_org_clause(quote_ident(source.org_column), org_values, windows or {}, dcol))
     return " AND ".join(parts)
 
 
-def _org_clause(col: str, values: list[str | None]) -> str:
-    named = sorted(v for v in values if v is not None)
+def _org_clause(col: str, values: list[str | None], windows: Windows, dcol: str) -> str:
+    named = sorted(v for v in values if v is not None and v not in windows)
     clauses = [f"{col} IN ({', '.join(literal(v) for v in named)})"] if named else []
+    for raw in sorted(v for v in values if v is not None and v in windows):
+        clauses += [
+            f"({col} = {literal(raw)} AND {dcol} >= {literal(lo)} AND {dcol} < {literal(hi)})"
+            for lo, hi in windows[raw]
+        ]
     if None in values:
         clauses.append(f"{col} IS NULL")
     if not clauses:
         return "FALSE"
     return clauses[0] if len(clauses) == 1 else "(" + " OR ".join(clauses) + ")"
+
+
+def windows_from_lineage(stored: Any) -> dict[str, list[tuple[date, date]]]:
+    """The ``org_windows`` kept in a value's lineage (ISO dates in JSON) back as date ranges."""
+    if not isinstance(stored, dict):
+        return {}
+    return {
+        str(raw): [(date.fromisoformat(lo), date.fromisoformat(hi)) for lo, hi in ranges]
+        for raw, ranges in stored.items()
+    }
 
 
 def bucket(source: TableSource, period_type: str) -> str:
@@ -253,11 +275,16 @@ def _used_columns(source: TableSource) -> set[str]:
 
 
 def value_sql(
-    source: TableSource, table: str, start: date, end: date, org_values: list[str | None] | None
+    source: TableSource,
+    table: str,
+    start: date,
+    end: date,
+    org_values: list[str | None] | None,
+    windows: Windows | None = None,
 ) -> str:
     """A standalone query that recomputes exactly one stored value (runnable with `kho sql`)."""
     ms = measures(source)
-    where = base_where(source, start, end, org_values)
+    where = base_where(source, start, end, org_values, windows)
     if "value" in ms:
         select = f"{render_measure(ms['value'])} AS value"
     else:
@@ -276,10 +303,11 @@ def trace_sql(
     end: date,
     org_values: list[str | None] | None,
     limit: int,
+    windows: Windows | None = None,
 ) -> tuple[str, str]:
     """The rows behind a value (flagged when they count in the numerator) and their total."""
     ms = measures(source)
-    where = base_where(source, start, end, org_values)
+    where = base_where(source, start, end, org_values, windows)
     flags = []
     for role, m in ms.items():
         cond = " AND ".join(render_condition(c) for c in m.conditions) or "TRUE"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Direction = Literal["higher", "lower"]
 IndicatorType = Literal["computed", "reported"]
@@ -80,6 +80,33 @@ class CatalogSource(BaseModel):
     metric: Literal["datasets", "rows", "organisations", "fresh_share", "growth"]
 
 
+class UnitRegistry(BaseModel):
+    """Read the unit column through Kho's registry of administrative units (``kho.units``).
+
+    Names in any spelling, old or new, and codes count under the province in force on ``as_of``:
+    ``today`` gives the 34 provinces of 1 July 2025, a date before that the 63 earlier ones.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    registry: Literal["province"] = "province"
+    as_of: Literal["today"] | date = "today"
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _day(cls, v: Any) -> Any:
+        if isinstance(v, datetime):
+            return v.date()
+        if isinstance(v, str) and v.strip() != "today":
+            try:
+                return date.fromisoformat(v.strip())
+            except ValueError:
+                raise ValueError(
+                    f"as_of {v!r} is neither `today` nor a date like 2025-06-30"
+                ) from None
+        return v.strip() if isinstance(v, str) else v
+
+
 class TargetSpec(BaseModel):
     """A target shipped in a pack: ``org: "*"`` is the default for every unit."""
 
@@ -109,6 +136,7 @@ class IndicatorDef(BaseModel):
     org_aliases: dict[str, str] = Field(default_factory=dict)
     org_parents: dict[str, str] = Field(default_factory=dict)
     org_map: dict[str, str] = Field(default_factory=dict)
+    units: UnitRegistry | None = None
     access_level: Literal["public", "internal", "restricted"] = "public"
     owner_org: str | None = None
     stale_days: int = Field(default=31, ge=0)
@@ -128,6 +156,10 @@ class IndicatorDef(BaseModel):
     def _consistent(self) -> IndicatorDef:
         if self.type == "computed" and self.source is None:
             raise ValueError(f"computed indicator {self.code} needs a `source`")
+        if self.units and not (isinstance(self.source, TableSource) and self.source.org_column):
+            raise ValueError(
+                f"`units` of {self.code} reads the unit column: give `source.org_column`"
+            )
         if self.aggregation is None:
             is_ratio = isinstance(self.source, TableSource) and self.source.numerator is not None
             self.aggregation = "ratio" if is_ratio or self.unit == "%" else "sum"
@@ -170,6 +202,17 @@ class IndicatorValue(BaseModel):
     computed_at: datetime | None = None
 
 
+class UnresolvedUnit(BaseModel):
+    """A unit-column value the registry cannot place: its rows count in ``ALL`` only."""
+
+    value: str | None
+    status: Literal["unknown", "ambiguous", "split"]
+    note: str = ""
+    candidates: list[str] = Field(default_factory=list)
+    rows: int
+    periods: list[str] = Field(default_factory=list)
+
+
 class ComputeResult(BaseModel):
     indicator: IndicatorCode
     source_version: str | None
@@ -177,6 +220,7 @@ class ComputeResult(BaseModel):
     unchanged: list[str]
     removed: list[str]
     values_written: int
+    unresolved: list[UnresolvedUnit] = Field(default_factory=list)
 
 
 class Trace(BaseModel):

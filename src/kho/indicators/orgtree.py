@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Protocol
 
-from kho.indicators.models import ALL_ORGS
+from kho.indicators.models import ALL_ORGS, UnitRegistry
+
+if TYPE_CHECKING:
+    from kho.units.models import Resolution, Unit
 
 _PREFIX = re.compile(r"^(thanh pho|tp\.?|tinh)\s+|^(tp\.)")
 
@@ -18,6 +24,25 @@ def normalise(name: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     text = _PREFIX.sub("", text).strip()
     return re.sub(r"\s+", " ", text)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """The unit a raw value counts under, or (``unit`` None) why it counts only in ``ALL``."""
+
+    unit: str | None
+    status: str = "ok"  # ok | unknown | ambiguous | split
+    note: str = ""
+    candidates: tuple[str, ...] = ()
+    official: dict[str, str] | None = None  # code, name and list version of a registry unit
+
+
+class UnitResolver(Protocol):
+    """What the roll-up needs: where a raw value of a given day counts, after learning spellings."""
+
+    def learn(self, counts: Mapping[str | None, int]) -> None: ...
+
+    def place(self, raw: str | None, day: date) -> Placement: ...
 
 
 class Resolver:
@@ -59,6 +84,10 @@ class Resolver:
                 return self._overrides.get(step, step)
         return raw
 
+    def place(self, raw: str | None, day: date) -> Placement:
+        """The unit of a raw value; a spelling means the same unit on every day."""
+        return Placement(self.resolve(raw))
+
     def spellings(self, raws: Iterable[str | None]) -> dict[str, list[str | None]]:
         """Every raw value grouped under the unit it resolves to."""
         groups: dict[str, list[str | None]] = {}
@@ -91,3 +120,101 @@ class OrgTree:
 
     def children(self, code: str, among: Iterable[str]) -> list[str]:
         return sorted(c for c in set(among) if c != code and self.parent(c) == code)
+
+
+class RegistryResolver:
+    """Raw values read through ``kho.units`` and counted under the provinces in force on ``as_of``.
+
+    A value is read with the list in force on its row's day (``15`` in 2024 is Yên Bái, in
+    August 2025 Lào Cai), after the definition's own ``org_map``/``org_aliases``, then carried to
+    the list of ``as_of``: old provinces to their successor, or a new province back to its one
+    predecessor. Nothing is guessed: an unknown name, a name several units share in different
+    provinces, or a unit whose rows would have to be divided stays out of every province.
+    """
+
+    def __init__(self, names: Resolver, spec: UnitRegistry, *, today: date) -> None:
+        from kho.units.resolver import version_at
+
+        self.names = names
+        self.target = version_at(today if spec.as_of == "today" else spec.as_of)
+        self._seen: dict[tuple[str | None, str], Placement] = {}
+
+    def learn(self, counts: Mapping[str | None, int]) -> None:
+        """Spellings differing only in case, accents or prefixes are read (and reported) as one."""
+        self.names.learn(counts)
+
+    def place(self, raw: str | None, day: date) -> Placement:
+        from kho.units.resolver import version_at
+
+        key = (raw, version_at(day))
+        if key not in self._seen:
+            self._seen[key] = self._place(raw, day)
+        return self._seen[key]
+
+    def _place(self, raw: str | None, day: date) -> Placement:
+        from kho import units
+
+        if raw is None or not raw.strip():
+            return Placement(None, "unknown", "no unit written")
+        name = self.names.resolve(raw)
+        res = units.resolve(name, level="province", as_of=day)
+        if res.status != "ok":
+            anywhere = units.resolve(name, as_of=day)
+            res = res if anywhere.status == "unknown" else anywhere
+        if res.status == "unknown" or (res.unit is None and not res.candidates):
+            return Placement(None, "unknown", res.note)
+        return self._settle(res)
+
+    def _settle(self, res: Resolution) -> Placement:
+        """One province in the target list, or why there is none."""
+        found = [res.unit] if res.unit is not None else list(res.candidates)
+        targets = {t for u in found for t in self._in_target(u)}
+        if len(targets) == 1:
+            (unit,) = targets
+            official = {"code": unit.code, "name": unit.name, "list": unit.version}
+            return Placement(unit.short_name, official=official)
+        names = sorted(t.name for t in targets)
+        if res.unit is None:
+            shown = tuple(sorted(_with_province(u) for u in found))
+            return Placement(None, "ambiguous", res.note, shown)
+        note = (
+            f"{res.unit.name} (list {res.unit.version}) is {', '.join(names) or 'no unit'} in "
+            f"list {self.target}; its rows cannot be divided between them"
+        )
+        return Placement(None, "split", note, tuple(names))
+
+    def _in_target(self, unit: Unit) -> set[Unit]:
+        """The provinces of the target list a unit's rows belong to (several: a divided unit)."""
+        from kho import units
+        from kho.units.models import NEW_VERSION
+        from kho.units.registry import default_registry
+
+        reg = default_registry()
+        if unit.version == self.target:
+            found: tuple[Unit, ...] = (unit,)
+        elif self.target == NEW_VERSION:
+            found = reg.successors(unit)[0] or reg.successors(units.province_of(unit))[0]
+        else:
+            found = reg.predecessors(unit)[0]
+        return {units.province_of(u) for u in found}
+
+
+def _with_province(unit: Unit) -> str:
+    from kho import units
+
+    province = units.province_of(unit)
+    return unit.name if province == unit else f"{unit.name} ({province.name})"
+
+
+def unit_resolver(
+    aliases: Mapping[str, str],
+    overrides: Mapping[str, str],
+    registry: UnitRegistry | None,
+    *,
+    today: date | None = None,
+) -> UnitResolver:
+    """The definition's spellings, read through the unit registry when it asks for one."""
+    names = Resolver(aliases, overrides)
+    if registry is None:
+        return names
+    return RegistryResolver(names, registry, today=today or date.today())

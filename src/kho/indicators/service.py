@@ -29,9 +29,11 @@ from kho.indicators.models import (
     TableSource,
     TargetCreate,
     Trace,
+    UnresolvedUnit,
 )
-from kho.indicators.orgtree import OrgTree, Resolver
-from kho.indicators.targets import Reporting, Targets
+from kho.indicators.orgtree import OrgTree, UnitResolver, unit_resolver
+from kho.indicators.reporting import Reporting
+from kho.indicators.targets import Targets
 
 if TYPE_CHECKING:
     from kho.catalog.service import Catalog
@@ -182,6 +184,11 @@ class Indicators:
         for c in codes:
             d = self.definition(c)
             self._check_compute(actor, d)
+            if code and d.type == "reported":
+                raise InvalidInput(
+                    f"{c} is a reported indicator: units enter its values, nothing is computed.",
+                    hint=f"Enter a value with `kho indicators enter {c} --period P --org UNIT --value N`.",
+                )
             if org_map is not None and org_map != d.org_map:
                 d = self.define(d.model_copy(update={"org_map": dict(org_map)}), actor=actor)
                 force = True
@@ -195,7 +202,8 @@ class Indicators:
         self, d: IndicatorDef, src: TableSource, *, actor: Actor, force: bool
     ) -> ComputeResult:
         name, snapshot_id = self._source_table(src, actor=actor)
-        resolver = Resolver(d.org_aliases, d.org_map)
+        resolver = unit_resolver(d.org_aliases, d.org_map, d.units)
+        unresolved: list[UnresolvedUnit] = []
         tree = self.tree(d)
         changed: set[str] = set()
         removed: set[str] = set()
@@ -219,8 +227,9 @@ class Indicators:
             }
             if not wanted:
                 continue
-            nodes = self._node_values(d, src, name, base, wanted, resolver, tree, actor)
-            written += self._store(d, src, name, snapshot_id, nodes, wanted, fresh, base)
+            rolled = self._node_values(d, src, name, base, wanted, resolver, tree, actor)
+            unresolved = calc.merge_unresolved(unresolved, rolled.unresolved)
+            written += self._store(d, src, name, snapshot_id, rolled.nodes, wanted, fresh, base)
         return ComputeResult(
             indicator=d.code,
             source_version=name,
@@ -228,6 +237,7 @@ class Indicators:
             unchanged=sorted(unchanged),
             removed=sorted(removed),
             values_written=written,
+            unresolved=unresolved,
         )
 
     def _node_values(
@@ -237,10 +247,10 @@ class Indicators:
         name: str,
         base: str,
         wanted: set[str],
-        resolver: Resolver,
+        resolver: UnitResolver,
         tree: OrgTree,
         actor: Actor,
-    ) -> list[calc.NodeValue]:
+    ) -> calc.Rollup:
         ms = _sql.measures(src)
         mergeable = {r: m for r, m in ms.items() if m.fn != "count_distinct"}
         rows = [
@@ -301,7 +311,9 @@ class Indicators:
                         source=name,
                         snapshot_id=snapshot_id,
                         computed_at=now,
-                        sql=_sql.value_sql(src, name, n.period.start, n.period.end, n.org_values),
+                        sql=_sql.value_sql(
+                            src, name, n.period.start, n.period.end, n.org_values, n.org_windows
+                        ),
                         lineage={
                             "kind": "table",
                             "dataset": src.dataset,
@@ -311,6 +323,7 @@ class Indicators:
                             "org_map": d.org_map or None,
                             "start": n.period.start.isoformat(),
                             "end": n.period.end.isoformat(),
+                            **n.lineage_extra(),
                         },
                     )
                 )
@@ -509,7 +522,13 @@ class Indicators:
             )
         p = periods.parse(v.period)
         rows_sql, count_sql = _sql.trace_sql(
-            d.source, v.lineage["table"], p.start, p.end, v.lineage.get("org_values"), limit
+            d.source,
+            v.lineage["table"],
+            p.start,
+            p.end,
+            v.lineage.get("org_values"),
+            limit,
+            _sql.windows_from_lineage(v.lineage.get("org_windows")),
         )
         result = self._query.sql(rows_sql, actor=actor, max_rows=limit)
         total = int(self._query.sql(count_sql, actor=actor).rows[0][0])
@@ -553,9 +572,16 @@ class Indicators:
         if not can_read(actor, access_level=d.access_level, org_code=d.owner_org or ""):
             raise NotFound(f"No indicator {d.code!r}.", hint="Run `kho indicators list`.")
 
+    def may_compute(self, actor: Actor, d: IndicatorDef) -> bool:
+        """Platform admins and members of the indicator's owner organisation recompute it."""
+        return actor.is_platform_admin or bool(d.owner_org and d.owner_org in actor.org_codes)
+
     def _check_compute(self, actor: Actor, d: IndicatorDef) -> None:
-        if not (actor.is_platform_admin or (d.owner_org and d.owner_org in actor.org_codes)):
-            raise PermissionDenied(f"{actor} may not compute indicator {d.code!r}.")
+        if not self.may_compute(actor, d):
+            raise PermissionDenied(
+                f"{actor} may not compute indicator {d.code!r}.",
+                hint="Platform admins and members of its owner organisation may.",
+            )
 
 
 def _value(r: t.ValueRow) -> IndicatorValue:

@@ -1,27 +1,28 @@
-"""Targets (top-down assigned, bottom-up proposed and approved) and reported values, with who and when."""
+"""Targets (top-down assigned, bottom-up proposed and approved), with who and when, every change audited."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kho.access import audit
 from kho.access.actors import Actor
 from kho.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kho.indicators import _tables as t
 from kho.indicators import periods
-from kho.indicators.models import (
-    IndicatorDef,
-    ReportedValue,
-    ReportedValueCreate,
-    Target,
-    TargetCreate,
-)
+from kho.indicators.models import IndicatorDef, Target, TargetCreate
 from kho.indicators.orgtree import OrgTree
 
 DEFAULT_ORG = "*"
+MAX_NUMBER = 1e15  # beyond this a typo, not a target: keeps reports and XLSX exports readable
+MAX_NOTE = 2000
+MAX_ORG = 200  # the width of the org_code columns
 
 
 def _now() -> datetime:
@@ -30,6 +31,64 @@ def _now() -> datetime:
 
 def _aware(d: datetime | None) -> datetime | None:
     return d if d is None or d.tzinfo else d.replace(tzinfo=UTC)
+
+
+def acting_orgs(actor: Actor) -> set[str]:
+    """Units the actor may act for on targets and entered values: viewers only read.
+
+    A token needs the ``write`` scope; an actor built without roles (services, the CLI's ``--as``
+    of older setups) acts for every unit it belongs to.
+    """
+    if not actor.has_scope("write"):
+        return set()
+    return {c for c in actor.org_codes if actor.roles.get(c) != "viewer"}
+
+
+def is_writing_admin(actor: Actor) -> bool:
+    """A platform admin acting with write rights (a read-only admin token is not)."""
+    return actor.is_platform_admin and actor.has_scope("write")
+
+
+def check_number(name: str, value: float | None) -> None:
+    """Refuse NaN, infinities and absurdly large numbers with what was wrong."""
+    if value is None:
+        return
+    if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+        raise InvalidInput(
+            f"{name} {value!r} is not a usable number.",
+            hint=f"Give a finite number between -{MAX_NUMBER:,.0f} and {MAX_NUMBER:,.0f}.",
+        )
+
+
+def check_note(note: str | None) -> None:
+    if note is None:
+        return
+    if len(note) > MAX_NOTE:
+        raise InvalidInput(
+            f"The note has {len(note):,} characters; at most {MAX_NOTE:,} are kept.",
+            hint="Shorten it, or link to a document instead.",
+        )
+    if "\x00" in note:
+        raise InvalidInput("The note contains a NUL character.", hint="Remove it and try again.")
+
+
+def check_org(org: str) -> None:
+    if not org.strip() or len(org) > MAX_ORG or "\x00" in org:
+        raise InvalidInput(
+            f"Unit {org[:40]!r} is not a unit code.",
+            hint=f"Give a unit code of 1 to {MAX_ORG} characters, e.g. SO-A.",
+        )
+
+
+class TargetOverview(BaseModel):
+    """The targets of one (indicator, unit, period): the full history and the one in force."""
+
+    indicator: str
+    org: str
+    period: str
+    history: list[Target]
+    effective: Target | None
+    effective_reason: str | None
 
 
 class Targets:
@@ -50,7 +109,7 @@ class Targets:
         """A parent assigns a target to a unit below it (``org="*"``: default for all; admins only)."""
         d = self._checked(data)
         if data.org == DEFAULT_ORG:
-            if not actor.is_platform_admin:
+            if not is_writing_admin(actor):
                 raise PermissionDenied(f"{actor} may not set the default target of {d.code}.")
         else:
             self._require_above(actor, d, data.org, action="assign targets to")
@@ -62,24 +121,40 @@ class Targets:
         self._checked(data)
         if data.org == DEFAULT_ORG:
             raise InvalidInput("Propose a target for your own unit, not for all units ('*').")
-        if not (actor.is_platform_admin or data.org in actor.org_codes):
+        if not (is_writing_admin(actor) or data.org in acting_orgs(actor)):
             raise PermissionDenied(
-                f"{actor} may not propose targets for {data.org!r}; only its own members may."
+                f"{actor} may not propose targets for {data.org!r}; only its editors and admins may."
+            )
+        waiting = self._pending(data.indicator, data.org, data.period)
+        if waiting is not None:
+            raise Conflict(
+                f"Proposal {waiting.id} for {data.org} {data.period} is still waiting for a decision.",
+                hint="Ask the unit above to approve or send it back before proposing again.",
             )
         return self._add(data, kind="proposed", status="proposed", actor=actor)
 
-    def approve(self, target_id: int, *, actor: Actor, note: str | None = None) -> Target:
-        return self._decide(target_id, "approved", actor=actor, note=note)
+    def approve(
+        self, target_id: int, *, actor: Actor, note: str | None = None, code: str | None = None
+    ) -> Target:
+        """Put a pending proposal in force (``code``: refuse an id of another indicator)."""
+        return self._decide(target_id, "approved", actor=actor, note=note, code=code)
 
-    def send_back(self, target_id: int, *, actor: Actor, note: str | None = None) -> Target:
-        return self._decide(target_id, "sent_back", actor=actor, note=note)
+    def send_back(
+        self, target_id: int, *, actor: Actor, note: str | None = None, code: str | None = None
+    ) -> Target:
+        """Return a pending proposal to its unit with a reason; it never counts."""
+        return self._decide(target_id, "sent_back", actor=actor, note=note, code=code)
 
-    def _decide(self, target_id: int, status: str, *, actor: Actor, note: str | None) -> Target:
+    def _decide(
+        self, target_id: int, status: str, *, actor: Actor, note: str | None, code: str | None
+    ) -> Target:
+        check_note(note)
         with self._sessions() as s, s.begin():
             row = s.get(t.TargetRow, target_id)
-            if row is None:
+            if row is None or (code is not None and row.indicator_code != code):
                 raise NotFound(
-                    f"No target {target_id}.", hint="Run `kho targets list CODE` to see ids."
+                    f"No target {target_id}" + (f" of {code}." if code else "."),
+                    hint="Run `kho targets list CODE` to see ids.",
                 )
             if row.kind != "proposed" or row.status != "proposed":
                 raise Conflict(
@@ -94,9 +169,21 @@ class Targets:
                 _now(),
                 note,
             )
-            return _target(row)
+            done = _target(row)
+            action = "target.approve" if status == "approved" else "target.send_back"
+            _record(s, actor, action, done, decision_note=note)
+            return done
 
     # reading -------------------------------------------------------------------------------
+    def get(self, target_id: int) -> Target:
+        with self._sessions() as s:
+            row = s.get(t.TargetRow, target_id)
+            if row is None:
+                raise NotFound(
+                    f"No target {target_id}.", hint="Run `kho targets list CODE` to see ids."
+                )
+            return _target(row)
+
     def history(
         self, code: str, *, org: str | None = None, period: str | None = None
     ) -> list[Target]:
@@ -111,6 +198,33 @@ class Targets:
             return [
                 _target(r) for r in s.scalars(stmt.order_by(t.TargetRow.set_at, t.TargetRow.id))
             ]
+
+    def overview(
+        self, code: str, *, org: str, period: str, as_of: datetime | None = None
+    ) -> TargetOverview:
+        """History of one unit and period, and the target in force for it (which may be a default)."""
+        return self.overviews(code, orgs=[org], period=period, as_of=as_of)[0]
+
+    def overviews(
+        self, code: str, *, orgs: list[str], period: str, as_of: datetime | None = None
+    ) -> list[TargetOverview]:
+        """``overview`` for several units at once (one read of the history), in the order given."""
+        pid = periods.parse(period).id
+        everything = self.history(code)
+        out = []
+        for org in orgs:
+            hit, why = self.effective(code, org, pid, as_of=as_of, rows=everything)
+            out.append(
+                TargetOverview(
+                    indicator=code,
+                    org=org,
+                    period=pid,
+                    history=[x for x in everything if x.org == org and x.period == pid],
+                    effective=hit,
+                    effective_reason=why,
+                )
+            )
+        return out
 
     def effective(
         self,
@@ -146,21 +260,92 @@ class Targets:
                     return hit, reason
         return None, None
 
+    def awaiting(self, actor: Actor) -> list[Target]:
+        """Pending proposals of every indicator that the actor may decide on, oldest first."""
+        with self._sessions() as s:
+            rows = list(
+                s.scalars(
+                    select(t.TargetRow)
+                    .where(t.TargetRow.kind == "proposed", t.TargetRow.status == "proposed")
+                    .order_by(t.TargetRow.set_at, t.TargetRow.id)
+                )
+            )
+        trees: dict[str, OrgTree | None] = {}
+        return [
+            _target(r) for r in rows if self._is_above(actor, r.indicator_code, r.org_code, trees)
+        ]
+
+    def proposals_of(self, actor: Actor) -> list[Target]:
+        """Proposals made for the units the actor belongs to, newest first (with their decision)."""
+        if not actor.org_codes:
+            return []
+        with self._sessions() as s:
+            rows = s.scalars(
+                select(t.TargetRow)
+                .where(t.TargetRow.kind == "proposed", t.TargetRow.org_code.in_(actor.org_codes))
+                .order_by(t.TargetRow.set_at.desc(), t.TargetRow.id.desc())
+            )
+            return [_target(r) for r in rows]
+
+    def may_assign(self, actor: Actor, code: str, org: str) -> bool:
+        """Whether the actor may assign targets to ``org`` and decide on its proposals."""
+        try:
+            self._require_above(actor, self._definition(code), org, action="assign targets to")
+        except (PermissionDenied, NotFound):
+            return False
+        return True
+
+    def _is_above(
+        self, actor: Actor, code: str, org: str, trees: dict[str, OrgTree | None]
+    ) -> bool:
+        """``may_assign`` over many rows, building each indicator's tree once."""
+        if is_writing_admin(actor):
+            return True
+        if code not in trees:
+            try:
+                trees[code] = self._tree(self._definition(code))
+            except NotFound:
+                trees[code] = None
+        tree = trees[code]
+        return tree is not None and bool(set(tree.chain(org)[1:]) & acting_orgs(actor))
+
+    def children(self, code: str, parent: str) -> list[str]:
+        """The units directly below ``parent`` in the indicator's unit tree."""
+        tree = self._tree(self._definition(code))
+        return tree.children(parent, tree.parents)
+
     # internals -----------------------------------------------------------------------------
     def _checked(self, data: TargetCreate) -> IndicatorDef:
         d = self._definition(data.indicator)
         data.period = periods.parse(data.period).id
+        check_org(data.org)
+        for name in ("value", "low", "high"):
+            check_number(f"Target {name}", getattr(data, name))
+        check_note(data.note)
         return d
 
     def _require_above(self, actor: Actor, d: IndicatorDef, org: str, *, action: str) -> None:
-        if actor.is_platform_admin:
+        if is_writing_admin(actor):
             return
         ancestors = self._tree(d).chain(org)[1:]
-        if not set(ancestors) & actor.org_codes:
+        if not set(ancestors) & acting_orgs(actor):
             raise PermissionDenied(
-                f"{actor} may not {action} {org!r}: only a unit above it may.",
+                f"{actor} may not {action} {org!r}: only editors and admins of a unit above it may.",
                 hint=f"Units above {org!r}: {', '.join(ancestors)}.",
             )
+
+    def _pending(self, code: str, org: str, period_id: str) -> Target | None:
+        with self._sessions() as s:
+            row = s.scalar(
+                select(t.TargetRow).where(
+                    t.TargetRow.indicator_code == code,
+                    t.TargetRow.org_code == org,
+                    t.TargetRow.period_id == period_id,
+                    t.TargetRow.kind == "proposed",
+                    t.TargetRow.status == "proposed",
+                )
+            )
+            return _target(row) if row is not None else None
 
     def _add(self, data: TargetCreate, *, kind: str, status: str, actor: Actor) -> Target:
         with self._sessions() as s, s.begin():
@@ -179,7 +364,27 @@ class Targets:
             )
             s.add(row)
             s.flush()
-            return _target(row)
+            done = _target(row)
+            _record(s, actor, "target.set" if kind == "assigned" else "target.propose", done)
+            return done
+
+
+def _record(s: Session, actor: Actor, action: str, x: Target, **extra: Any) -> None:
+    """The audit entry of a target change, in the same transaction as the change itself."""
+    details: dict[str, Any] = {
+        "target_id": x.id,
+        "org": x.org,
+        "period": x.period,
+        "kind": x.kind,
+        "status": x.status,
+        "value": x.value,
+        "low": x.low,
+        "high": x.high,
+        "note": x.note,
+        "set_by": x.set_by,
+        **extra,
+    }
+    audit.append(s, actor, action=action, resource=f"indicator:{x.indicator}", details=details)
 
 
 def _rolls(kind: str, coarser: str) -> bool:
@@ -229,124 +434,4 @@ def _target(r: t.TargetRow) -> Target:
         decided_by=r.decided_by,
         decided_at=_aware(r.decided_at),
         decision_note=r.decision_note,
-    )
-
-
-class Reporting:
-    """Values entered by units for reported indicators; the unit above approves or returns them."""
-
-    def __init__(
-        self,
-        sessions: Callable[[], Session],
-        definition: Callable[[str], IndicatorDef],
-        tree: Callable[[IndicatorDef], OrgTree],
-    ):
-        self._sessions = sessions
-        self._definition = definition
-        self._tree = tree
-
-    def submit(
-        self, data: ReportedValueCreate, *, actor: Actor, at: datetime | None = None
-    ) -> ReportedValue:
-        """Enter (or correct, until approved) a unit's value for a period."""
-        d = self._definition(data.indicator)
-        if d.type != "reported":
-            raise InvalidInput(f"{d.code} is computed from data; values cannot be entered.")
-        if not (actor.is_platform_admin or data.org in actor.org_codes):
-            raise PermissionDenied(f"{actor} may not report values for {data.org!r}.")
-        if d.aggregation == "ratio" and (data.numerator is None or not data.denominator):
-            raise InvalidInput(
-                f"{d.code} is a ratio: enter its numerator and a non-zero denominator."
-            )
-        if data.value is None and data.numerator is None:
-            raise InvalidInput("Enter a value.")
-        pid = periods.parse(data.period).id
-        with self._sessions() as s, s.begin():
-            row = s.scalar(
-                select(t.ReportedRow).where(
-                    t.ReportedRow.indicator_code == d.code,
-                    t.ReportedRow.org_code == data.org,
-                    t.ReportedRow.period_id == pid,
-                )
-            )
-            if row is not None and row.status == "approved":
-                raise Conflict(
-                    f"The {pid} value of {data.org} for {d.code} is approved and locked."
-                )
-            if row is None:
-                row = t.ReportedRow(indicator_code=d.code, org_code=data.org, period_id=pid)
-                s.add(row)
-            value = data.value
-            if d.aggregation == "ratio" and data.numerator is not None and data.denominator:
-                value = _factor(d) * data.numerator / data.denominator
-            row.value, row.numerator, row.denominator, row.note = (
-                value,
-                data.numerator,
-                data.denominator,
-                data.note,
-            )
-            row.status, row.entered_by, row.entered_at = "submitted", str(actor), at or _now()
-            row.decided_by = row.decided_at = None
-            s.flush()
-            return _reported(row, d)
-
-    def decide(
-        self, code: str, org: str, period: str, *, approve: bool, actor: Actor
-    ) -> ReportedValue:
-        d = self._definition(code)
-        if not actor.is_platform_admin and not set(self._tree(d).chain(org)[1:]) & actor.org_codes:
-            raise PermissionDenied(
-                f"{actor} may not approve values of {org!r}: only a unit above it may."
-            )
-        with self._sessions() as s, s.begin():
-            row = s.scalar(
-                select(t.ReportedRow).where(
-                    t.ReportedRow.indicator_code == code,
-                    t.ReportedRow.org_code == org,
-                    t.ReportedRow.period_id == periods.parse(period).id,
-                )
-            )
-            if row is None:
-                raise NotFound(f"{org} has not reported {code} for {period}.")
-            row.status = "approved" if approve else "returned"
-            row.decided_by, row.decided_at = str(actor), _now()
-            return _reported(row, d)
-
-    def entries(self, code: str, *, period: str | None = None) -> list[ReportedValue]:
-        d = self._definition(code)
-        with self._sessions() as s:
-            stmt = select(t.ReportedRow).where(t.ReportedRow.indicator_code == code)
-            if period:
-                stmt = stmt.where(t.ReportedRow.period_id == periods.parse(period).id)
-            return [_reported(r, d) for r in s.scalars(stmt.order_by(t.ReportedRow.org_code))]
-
-
-def _factor(d: IndicatorDef) -> float:
-    return 100.0 if d.unit == "%" else 1.0
-
-
-def _reported(r: t.ReportedRow, d: IndicatorDef) -> ReportedValue:
-    from datetime import timedelta
-
-    entered = _aware(r.entered_at)
-    deadline = datetime.combine(
-        periods.parse(r.period_id).end + timedelta(days=d.due_days + 1),
-        datetime.min.time(),
-        tzinfo=UTC,
-    )
-    return ReportedValue(
-        id=r.id,
-        indicator=r.indicator_code,
-        org=r.org_code,
-        period=r.period_id,
-        value=r.value,
-        numerator=r.numerator,
-        denominator=r.denominator,
-        note=r.note,
-        status=r.status,  # type: ignore[arg-type]
-        entered_by=r.entered_by,
-        entered_at=entered,  # type: ignore[arg-type]
-        decided_by=r.decided_by,
-        decided_at=_aware(r.decided_at),
-        is_late=bool(entered and entered >= deadline),
     )

@@ -273,3 +273,31 @@ class AuditEntry(Base):
     rows: Mapped[int | None] = mapped_column(BigInteger)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class PasswordReset(Base):
+    """A one-time password-reset link an administrator hands to a user; only its SHA-256 is kept."""
+
+    __tablename__ = "kho_password_resets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("kho_users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# portal: how often each dataset is looked at -------------------------------------------------------
+
+
+class DatasetViewCount(Base):
+    """Successful page views and data downloads of one dataset on one day (Vietnam time)."""
+
+    __tablename__ = "kho_dataset_views"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    dataset_slug: Mapped[str] = mapped_column(String(63), primary_key=True, index=True)
+    views: Mapped[int] = mapped_column(BigInteger, default=0)
+    downloads: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from kho.errors import Conflict, InvalidInput, NotFound
 from kho.migrate import _register as reg
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 SyncMode = Literal["watermark", "keys"]
 log = logging.getLogger("kho.sync")
+_NAME = r"[a-z][a-z0-9_-]{0,62}"
 
 
 class Syncer:
@@ -92,14 +93,61 @@ class Syncer:
             rows = s.scalars(select(t.SyncDefinition).order_by(t.SyncDefinition.name))
             return [_public(r) for r in rows]
 
-    def history(self, name: str | None = None, *, limit: int = 50) -> list[dict[str, Any]]:
-        """Recent runs, newest first, with per-table changes or the error."""
+    def history(
+        self, name: str | None = None, *, limit: int = 50, actor: Actor | None = None
+    ) -> list[dict[str, Any]]:
+        """Recent runs, newest first, with per-table changes or the error.
+
+        With an ``actor`` (the web pages), only syncs that actor may watch: others are not found.
+        """
         with self.sessions() as s:
             stmt = select(t.SyncRun).order_by(t.SyncRun.id.desc()).limit(limit)
             if name:
-                self._load(s, name)
+                d = self._load(s, name)
+                if actor is not None and d.org_code not in self._watched_orgs(s, actor):
+                    raise _not_found(name)
                 stmt = stmt.where(t.SyncRun.sync_name == name)
+            elif actor is not None:
+                orgs = self._watched_orgs(s, actor)
+                names = select(t.SyncDefinition.name).where(t.SyncDefinition.org_code.in_(orgs))
+                stmt = stmt.where(t.SyncRun.sync_name.in_(names))
             return [_run_public(r) for r in s.scalars(stmt)]
+
+    def board(self, *, actor: Actor) -> list[dict[str, Any]]:
+        """The syncs an actor may watch, each with its latest run and how long it has been failing.
+
+        Platform admins watch every sync; a member (any role) of the owning organisation, or of
+        the organisation it merged into, watches that organisation's syncs; nobody else any.
+        """
+        with self.sessions() as s:
+            orgs = self._watched_orgs(s, actor)
+            rows = s.scalars(select(t.SyncDefinition).order_by(t.SyncDefinition.name))
+            syncs = [_public(d) for d in rows if d.org_code in orgs]
+            latest = _latest_runs(s)
+            streaks = _failing_streaks(s)
+        for sync in syncs:
+            sync["latest"] = latest.get(sync["name"])
+            sync["failed_runs"], sync["failing_since"] = streaks.get(sync["name"], (0, None))
+        return syncs
+
+    def alerts(self, *, actor: Actor) -> list[dict[str, Any]]:
+        """Syncs whose last run failed, for the people who must act: their organisation's admins."""
+        admin_of = {code for code, role in actor.roles.items() if role == "admin"}
+        if not (actor.is_platform_admin or admin_of):
+            return []
+        with self.sessions() as s:
+            mine = _effective(s, admin_of)
+        return [
+            sync
+            for sync in self.board(actor=actor)
+            if sync["last_status"] == "failed"
+            and (actor.is_platform_admin or sync["org_code"] in mine)
+        ]
+
+    def _watched_orgs(self, s: Any, actor: Actor) -> set[str]:
+        if actor.is_platform_admin:
+            return {d.org_code for d in s.scalars(select(t.SyncDefinition))}
+        return _effective(s, set(actor.org_codes) | set(actor.roles))
 
     def due(self, now: datetime) -> list[str]:
         """Names of enabled syncs whose next run time has come."""
@@ -123,7 +171,16 @@ class Syncer:
         for attempt in range(2, retries + 2):
             if result["status"] == "ok":
                 break
-            if sleep(backoff * 2 ** (attempt - 2)) is True:  # an Event.wait saying "stop"
+            wait = backoff * 2 ** (attempt - 2)
+            log.warning(
+                "sync %s: attempt %d of %d failed; retrying in %.0f s",
+                name,
+                attempt - 1,
+                retries + 1,
+                wait,
+            )
+            if sleep(wait) is True:  # an Event.wait saying "stop"
+                log.warning("sync %s: stopped before retry %d", name, attempt - 1)
                 break
             result = self.run(name, actor=actor, attempt=attempt)
         return result
@@ -208,9 +265,13 @@ class Syncer:
     # -- bookkeeping -------------------------------------------------------------------------
 
     def _load(self, s: Any, name: str) -> t.SyncDefinition:
-        row = s.scalar(select(t.SyncDefinition).where(t.SyncDefinition.name == name))
+        import re
+
+        row = None
+        if re.fullmatch(_NAME, name):
+            row = s.scalar(select(t.SyncDefinition).where(t.SyncDefinition.name == name))
         if row is None:
-            raise NotFound(f"No sync {name!r}.", hint="Run `kho sync list` to see the syncs.")
+            raise _not_found(name)
         return row  # type: ignore[no-any-return]
 
     def _start(self, name: str, attempt: int) -> int:
@@ -343,7 +404,7 @@ def _check_definition(
 ) -> None:
     import re
 
-    if not re.fullmatch(r"[a-z][a-z0-9_-]{0,62}", name):
+    if not re.fullmatch(_NAME, name):
         raise InvalidInput(f"Bad sync name {name!r}.", hint="Use lower-case letters, digits, _ -.")
     if mode not in ("watermark", "keys"):
         raise InvalidInput(f"Unknown sync mode {mode!r}.", hint="Use watermark or keys.")
@@ -367,6 +428,45 @@ def _check_table(table: SourceTable, mode: str, watermark_column: str | None) ->
         )
 
 
+def _not_found(name: str) -> NotFound:
+    shown = name if len(name) <= 80 else name[:80] + "…"
+    return NotFound(f"No sync {shown!r}.", hint="Run `kho sync list` to see the syncs.")
+
+
+def _effective(s: Any, codes: set[str]) -> set[str]:
+    """Organisations plus those merged into them (a successor inherits its predecessors' syncs)."""
+    from kho.access.grants import effective_orgs
+
+    return effective_orgs(s, codes) if codes else set()
+
+
+def _latest_runs(s: Any) -> dict[str, dict[str, Any]]:
+    """The newest run of every sync, by sync name."""
+    newest = select(func.max(t.SyncRun.id)).group_by(t.SyncRun.sync_name)
+    rows = s.scalars(select(t.SyncRun).where(t.SyncRun.id.in_(newest)))
+    return {r.sync_name: _run_public(r) for r in rows}
+
+
+def _failing_streaks(s: Any) -> dict[str, tuple[int, datetime]]:
+    """Per sync: failed runs since its last successful one, and when the first of them started."""
+    last_ok = (
+        select(t.SyncRun.sync_name.label("name"), func.max(t.SyncRun.id).label("ok_id"))
+        .where(t.SyncRun.status == "ok")
+        .group_by(t.SyncRun.sync_name)
+        .subquery()
+    )
+    stmt = (
+        select(t.SyncRun.sync_name, func.count(), func.min(t.SyncRun.started_at))
+        .outerjoin(last_ok, last_ok.c.name == t.SyncRun.sync_name)
+        .where(
+            t.SyncRun.status == "failed",
+            or_(last_ok.c.ok_id.is_(None), t.SyncRun.id > last_ok.c.ok_id),
+        )
+        .group_by(t.SyncRun.sync_name)
+    )
+    return {name: (int(n), _aware(since)) for name, n, since in s.execute(stmt)}
+
+
 def _plan_of(plans: list[ColumnPlan], source_name: str) -> ColumnPlan:
     for p in plans:
         if source_name in (p.source, p.name):
@@ -382,6 +482,10 @@ def _aware(value: datetime) -> datetime:
     from datetime import UTC
 
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _aware_or_none(value: datetime | None) -> datetime | None:
+    return None if value is None else _aware(value)
 
 
 def _safe(url: str) -> str:
@@ -408,9 +512,9 @@ def _public(d: t.SyncDefinition) -> dict[str, Any]:
         "schedule": d.schedule,
         "watermarks": dict(d.watermarks or {}),
         "is_enabled": d.is_enabled,
-        "last_run_at": d.last_run_at,
+        "last_run_at": _aware_or_none(d.last_run_at),
         "last_status": d.last_status,
-        "next_run_at": d.next_run_at,
+        "next_run_at": _aware_or_none(d.next_run_at),
     }
 
 
@@ -422,6 +526,6 @@ def _run_public(r: t.SyncRun) -> dict[str, Any]:
         "attempt": r.attempt,
         "tables": list(r.tables or []),
         "error": r.error,
-        "started_at": r.started_at,
-        "finished_at": r.finished_at,
+        "started_at": _aware(r.started_at),
+        "finished_at": _aware_or_none(r.finished_at),
     }

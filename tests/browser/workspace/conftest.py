@@ -25,6 +25,9 @@ USERS = {
     "phantich": ["--role", "SNV-KH:viewer", "--full-name", "Lê Phân Tích"],
     "khoa": ["--role", "SNV-KH:viewer"],
     "thu": ["--role", "SNV-KH:viewer"],
+    "dieutra": ["--role", "SNV-KH:viewer", "--full-name", "Phạm Điều Tra"],
+    "tamnghi": ["--role", "SNV-KH:viewer", "--full-name", "Vũ Tạm Nghỉ"],
+    "hethong": ["--admin", "--full-name", "Quản trị hệ thống"],
 }
 
 

@@ -18,7 +18,8 @@ def test_shipped_packs_validate_and_their_measures_parse() -> None:
     name, defs = read_pack("online_services", PACKS)
     assert name == "online_services" and len(defs) == 4
     online = next(d for d in defs if d.code == "DVC_NOP_TRUC_TUYEN")
-    assert online.aggregation == "ratio" and online.org_aliases["Quảng Nam"] == "Đà Nẵng"
+    assert online.aggregation == "ratio" and online.units is not None
+    assert (online.units.registry, online.units.as_of) == ("province", "today")  # 34 provinces
     assert [(t.org, t.value) for t in online.targets] == [("*", 70)]
     for d in defs:
         assert isinstance(d.source, TableSource)

@@ -14,11 +14,17 @@ from kho.errors import InvalidInput, KhoError, NotFound
 from kho.platform import Platform
 from kho.web.deps import ActorDep, PlatformDep
 from kho.web.i18n import format_number
+from kho.web.pages.chart_map import (
+    COORDINATE_TYPES,
+    MapResult,
+    draw_map,
+    settle_map_spec,
+)
 from kho.web.pages.portal import FILTER_OPERATORS, page_filters, plain_columns
 from kho.web.pages.render import format_cell, render, request_language
 
 router = APIRouter(include_in_schema=False)
-KINDS = ("bar", "line", "pie")
+KINDS = ("bar", "line", "pie", "map")
 AGGREGATES = ("sum", "count", "avg", "min", "max")
 NUMERIC = frozenset({"integer", "float", "decimal", "number", "bigint", "double"})
 _SQL_OPS = {"eq": "=", "ne": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
@@ -34,6 +40,9 @@ class ChartSpec:
     agg: str = "sum"
     limit: int = 30
     filters: list[tuple[str, str, str]] = field(default_factory=list)
+    map: str = "provinces"  # for kind "map": "provinces" (choropleth) or "points"
+    lat: str = ""
+    lon: str = ""
 
     def query(self) -> str:
         params: list[tuple[str, str]] = [
@@ -43,6 +52,8 @@ class ChartSpec:
             ("agg", self.agg),
             ("limit", str(self.limit)),
         ]
+        if self.kind == "map":
+            params += [("map", self.map), ("lat", self.lat), ("lon", self.lon)]
         for c, o, v in self.filters:
             params += [("fc", c), ("fo", o), ("fv", v)]
         return urlencode(params)
@@ -85,9 +96,8 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def aggregate_sql(sql_name: str, spec: ChartSpec) -> str:
-    """One GROUP BY over validated column names; filter values are quoted literals."""
-    measure = "count(*)" if spec.agg == "count" else f'{spec.agg}("{spec.y}")'
+def filter_sql(spec: ChartSpec) -> str:
+    """The WHERE clause of the chart's filters over validated column names; values are quoted literals."""
     clauses = []
     for col, op, value in spec.filters:
         if op == "contains":
@@ -100,7 +110,13 @@ def aggregate_sql(sql_name: str, spec: ChartSpec) -> str:
             )
         elif op in _SQL_OPS:
             clauses.append(f'"{col}" {_SQL_OPS[op]} {_literal(value)}')
-    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    return " WHERE " + " AND ".join(clauses) if clauses else ""
+
+
+def aggregate_sql(sql_name: str, spec: ChartSpec) -> str:
+    """One GROUP BY over validated column names; filter values are quoted literals."""
+    measure = "count(*)" if spec.agg == "count" else f'{spec.agg}("{spec.y}")'
+    where = filter_sql(spec)
     order = "1" if spec.kind == "line" else "2 DESC NULLS LAST"
     return (
         f'SELECT "{spec.x}" AS label, {measure} AS value FROM "{sql_name}"{where} '
@@ -125,6 +141,53 @@ def _table(platform: Platform, actor: Actor, slug: str) -> tuple[m.Dataset, m.Ta
     return ds, ds.tables[0]
 
 
+def chart_title(ds: m.Dataset, table: m.TableInfo, spec: ChartSpec, lang: str) -> str:
+    """The dataset's title and what is measured, as the exported image names it."""
+    from kho.web.i18n import gettext
+
+    title = ds.title_vi if lang == "vi" else (ds.title_en or ds.title_vi)
+    labels_of = {c.name: c.label for c in table.columns}
+    if spec.kind == "map" and spec.map == "points":
+        return f"{title} — {labels_of.get(spec.x, spec.x)}"
+    verbs = {
+        "sum": gettext(lang, "Sum of"),
+        "avg": gettext(lang, "Average of"),
+        "min": gettext(lang, "Minimum of"),
+        "max": gettext(lang, "Maximum of"),
+    }
+    measure = (
+        gettext(lang, "Number of rows")
+        if spec.agg == "count"
+        else f"{verbs[spec.agg]} {labels_of.get(spec.y, spec.y)}"
+    )
+    return f"{title} — {measure}"
+
+
+def _map(
+    platform: Platform,
+    actor: Actor,
+    ds: m.Dataset,
+    table: m.TableInfo,
+    spec: ChartSpec,
+    request: Request,
+    lang: str,
+) -> MapResult:
+    """Settle the map's columns from the URL, then query and draw it."""
+    settle_map_spec(spec, request.query_params, platform, actor, table, NUMERIC, lang)
+    units_of = {c.name: c.unit or "" for c in table.columns}
+    drawn = draw_map(
+        platform,
+        actor,
+        table,
+        spec,
+        where=filter_sql(spec),
+        lang=lang,
+        title=chart_title(ds, table, spec, lang),
+        unit_label="" if spec.agg == "count" else units_of.get(spec.y, ""),
+    )
+    return drawn
+
+
 @router.get("/datasets/{slug}/chart", response_class=HTMLResponse)
 def chart_page(slug: str, request: Request, platform: PlatformDep, actor: ActorDep) -> HTMLResponse:
     ds, table = _table(platform, actor, slug)
@@ -133,9 +196,13 @@ def chart_page(slug: str, request: Request, platform: PlatformDep, actor: ActorD
     labels: list[str] = []
     values: list[float] = []
     spec = ChartSpec()
+    drawn = None
     try:
         spec = chart_spec(request, table)
-        labels, values = chart_data(platform, actor, table, spec, lang)
+        if spec.kind == "map":
+            drawn = _map(platform, actor, ds, table, spec, request, lang)
+        else:
+            labels, values = chart_data(platform, actor, table, spec, lang)
     except KhoError as exc:
         error = exc
     return render(
@@ -153,6 +220,8 @@ def chart_page(slug: str, request: Request, platform: PlatformDep, actor: ActorD
             "aggregates": AGGREGATES,
             "operators": FILTER_OPERATORS,
             "numeric": [c.name for c in table.columns if c.type in NUMERIC],
+            "map": drawn,
+            "coordinate_columns": [c.name for c in table.columns if c.type in COORDINATE_TYPES],
             "svg_url": f"/datasets/{slug}/chart.svg?{spec.query()}&lang={lang}",
             "share_url": f"{str(request.base_url).rstrip('/')}/datasets/{slug}/chart?{spec.query()}",
         },
@@ -161,33 +230,22 @@ def chart_page(slug: str, request: Request, platform: PlatformDep, actor: ActorD
 
 @router.get("/datasets/{slug}/chart.svg")
 def chart_svg_file(slug: str, request: Request, platform: PlatformDep, actor: ActorDep) -> Response:
-    from kho.web.i18n import gettext
     from kho.web.pages.chart_svg import chart_svg
 
     ds, table = _table(platform, actor, slug)
     lang = request_language(request)
     spec = chart_spec(request, table)
-    labels, values = chart_data(platform, actor, table, spec, lang)
-    title = ds.title_vi if lang == "vi" else (ds.title_en or ds.title_vi)
-    labels_of = {c.name: c.label for c in table.columns}
-    verbs = {
-        "sum": gettext(lang, "Sum of"),
-        "avg": gettext(lang, "Average of"),
-        "min": gettext(lang, "Minimum of"),
-        "max": gettext(lang, "Maximum of"),
-    }
-    measure = (
-        gettext(lang, "Number of rows")
-        if spec.agg == "count"
-        else f"{verbs[spec.agg]} {labels_of.get(spec.y, spec.y)}"
-    )
-    svg = chart_svg(
-        spec.kind,
-        labels,
-        values,
-        title=f"{title} — {measure}",
-        fmt=lambda v: format_number(round(v, 2), lang),
-    )
+    if spec.kind == "map":
+        svg = _map(platform, actor, ds, table, spec, request, lang).svg
+    else:
+        labels, values = chart_data(platform, actor, table, spec, lang)
+        svg = chart_svg(
+            spec.kind,
+            labels,
+            values,
+            title=chart_title(ds, table, spec, lang),
+            fmt=lambda v: format_number(round(v, 2), lang),
+        )
     return Response(
         svg,
         media_type="image/svg+xml",

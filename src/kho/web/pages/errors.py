@@ -29,9 +29,12 @@ def wants_html(request: Request) -> bool:
 
 
 def error_page(request: Request, status: int, detail: str = "") -> Response:
-    from kho.web.pages.render import render
+    """The error page; ``detail`` is a service message in English, shown in the reader's language."""
+    from kho.errors_i18n import translate
+    from kho.web.pages.render import render, request_language
 
     status = status if status in (400, 401, 403, 404, 409, 422, 429) else 500
+    detail = translate(detail, request_language(request))
     return render(request, "error.html", {"status": status, "detail": detail}, status=status)
 
 

@@ -12,10 +12,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from kho.access.actors import Actor
 from kho.catalog import models as m
-from kho.errors import KhoError
+from kho.errors import KhoError, NotFound
 from kho.platform import Platform
 from kho.web.deps import ActorDep, PlatformDep
 from kho.web.pages.highlight import highlight
+from kho.web.pages.popular import hidden_dataset, is_limited, popular, search_by_views
 from kho.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -53,6 +54,7 @@ def home(request: Request, platform: PlatformDep, actor: ActorDep) -> Response:
         )
     everything = platform.catalog.search("", actor=actor, limit=1000)
     recent = platform.catalog.search("", actor=actor, limit=6, sort="updated").items
+    most_viewed = popular(request, everything.items)
     return render(
         request,
         "index.html",
@@ -60,6 +62,7 @@ def home(request: Request, platform: PlatformDep, actor: ActorDep) -> Response:
             "actor": actor,
             "stats": _stats(platform, actor, everything),
             "recent": recent,
+            "most_viewed": most_viewed,
             "sectors": everything.facets.get("sector", {}),
             "orgs": org_names(platform),
             "title_of": title_of,
@@ -101,7 +104,7 @@ def search_page(
     licence: str | None = None,
     freshness: str | None = None,
     access_level: str | None = None,
-    sort: Annotated[str, Query(pattern="^(relevance|title|updated)$")] = "relevance",
+    sort: Annotated[str, Query(pattern="^(relevance|title|updated|views)$")] = "relevance",
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> HTMLResponse:
     chosen = {
@@ -113,9 +116,14 @@ def search_page(
         "access_level": access_level,
     }
     filters = {k: v for k, v in chosen.items() if v}
-    result = platform.catalog.search(
-        q, actor=actor, filters=filters, limit=PAGE_SIZE, offset=offset, sort=sort
-    )
+    if sort == "views":
+        result = search_by_views(
+            request, platform, q, actor=actor, filters=filters, limit=PAGE_SIZE, offset=offset
+        )
+    else:
+        result = platform.catalog.search(
+            q, actor=actor, filters=filters, limit=PAGE_SIZE, offset=offset, sort=sort
+        )
     return render(
         request,
         "search.html",
@@ -206,7 +214,10 @@ def dataset_page(
     sort: Annotated[str | None, Query(max_length=200)] = None,
     version: Annotated[int | None, Query(ge=1, lt=2**31)] = None,
 ) -> HTMLResponse:
-    ds = platform.catalog.get(slug, actor=actor)
+    try:
+        ds = platform.catalog.get(slug, actor=actor)
+    except NotFound as exc:
+        return hidden_dataset(request, actor, slug, exc.message)
     table = ds.tables[0] if ds.tables else None
     filters = page_filters(request)
     page, error = None, None
@@ -249,6 +260,7 @@ def dataset_page(
             ],
             "snippets": _snippets(base, ds, table, query),
             "org": org_names(platform).get(ds.org_code),
+            "is_limited": is_limited(platform, actor, ds),
             "rows_page": ROWS_PAGE,
             "plain_columns": plain_columns(table),
             "chart_url": f"/datasets/{slug}/chart"

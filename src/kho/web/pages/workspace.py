@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from kho.access.models import TokenCreate
 from kho.errors import KhoError
+from kho.migrate.sync import Syncer
 from kho.web.deps import PlatformDep
 from kho.web.pages.workspace_common import (
     Visitor,
@@ -28,11 +29,18 @@ LOGIN_CSRF_COOKIE = "kho_login_csrf"
 
 def install(app: FastAPI) -> None:
     """Add the workspace pages and their error pages to the app."""
-    from kho.web.pages import workspace_access, workspace_datasets, workspace_loads, workspace_sql
+    from kho.web.pages import (
+        workspace_access,
+        workspace_datasets,
+        workspace_indicators,
+        workspace_loads,
+        workspace_sql,
+    )
 
     install_problem_handler(app)
     for module in (workspace_loads, workspace_datasets, workspace_access, workspace_sql):
         router.include_router(module.router)
+    router.include_router(workspace_indicators.router)
     app.include_router(router)
 
 
@@ -128,6 +136,7 @@ def home(request: Request, platform: PlatformDep, visitor: VisitorDep) -> Respon
             "mine": mine,
             "to_decide": to_decide,
             "loads": loads,
+            "sync_alerts": Syncer(platform).alerts(actor=actor),
         },
         visitor=visitor,
     )

@@ -1,4 +1,5 @@
-"""Access requests (ask, approve narrower, refuse, withdraw), administration of organisations and users, the audit log."""
+"""Access requests (ask, approve narrower, refuse, withdraw) and the audit log; the administration
+and grants pages (their own modules) are mounted here too."""
 
 from __future__ import annotations
 
@@ -8,27 +9,22 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kho.access.models import (
-    MembershipPublic,
-    OrgCreate,
-    RequestApprove,
-    RequestCreate,
-    RowCondition,
-    UserCreate,
-)
+from kho.access.models import RequestApprove, RequestCreate, RowCondition
 from kho.errors import InvalidInput, KhoError
 from kho.web.deps import PlatformDep
+from kho.web.pages import password_reset, workspace_admin, workspace_grants
 from kho.web.pages.workspace_common import (
     Visitor,
     VisitorDep,
     form_error,
     render,
-    require,
     see_other,
     shown,
 )
 
 router = APIRouter(include_in_schema=False)
+for _part in (workspace_admin, workspace_grants, password_reset):
+    router.include_router(_part.router)
 AUDIT_PAGE = 50
 
 
@@ -192,129 +188,6 @@ def _end_of(day: str) -> datetime | None:
         return datetime.combine(date.fromisoformat(day.strip()), time(23, 59, 59), tzinfo=UTC)
     except ValueError:
         raise InvalidInput(f"{day!r} is not a date (YYYY-MM-DD).") from None
-
-
-# administration --------------------------------------------------------------------------------
-def _is_admin(visitor: Visitor) -> bool:
-    actor = visitor.actor
-    return actor.is_platform_admin or "admin" in actor.roles.values()
-
-
-@router.get("/workspace/admin", response_class=HTMLResponse)
-def admin_page(request: Request, platform: PlatformDep, visitor: VisitorDep) -> Response:
-    return _admin(request, platform, visitor)
-
-
-def _admin(
-    request: Request,
-    platform: Any,
-    visitor: Visitor,
-    *,
-    error: str = "",
-    done: str = "",
-    status: int = 200,
-) -> Response:
-    from kho.access.models import ROLES
-
-    require(_is_admin(visitor), visitor.t("Only administrators may open this page."))
-    with shown():
-        orgs = platform.access.orgs.list(include_closed=True)
-        users = platform.access.users.list(actor=visitor.actor)
-    actor = visitor.actor
-    role_orgs = [
-        o
-        for o in orgs
-        if o.is_active and (actor.is_platform_admin or actor.role_in(o.code) == "admin")
-    ]
-    return render(
-        request,
-        "workspace/admin.html",
-        {
-            "orgs": orgs,
-            "users": users,
-            "roles": ROLES,
-            "role_orgs": role_orgs,
-            "error": error,
-            "done": done,
-        },
-        visitor=visitor,
-        status=status,
-    )
-
-
-@router.post("/workspace/admin/orgs")
-def create_org(
-    request: Request,
-    platform: PlatformDep,
-    visitor: VisitorDep,
-    code: Annotated[str, Form(max_length=64)] = "",
-    name_vi: Annotated[str, Form(max_length=500)] = "",
-    name_en: Annotated[str, Form(max_length=500)] = "",
-    parent_code: Annotated[str, Form(max_length=64)] = "",
-) -> Response:
-    try:
-        data = OrgCreate(
-            code=code.strip(),
-            name_vi=name_vi.strip(),
-            name_en=name_en.strip() or None,
-            parent_code=parent_code or None,
-        )
-        platform.access.orgs.create(data, actor=visitor.actor)
-    except (KhoError, ValueError) as exc:
-        return _admin(request, platform, visitor, error=form_error(exc), status=400)
-    return _admin(
-        request, platform, visitor, done=visitor.t("Organisation {code} created.", code=code)
-    )
-
-
-@router.post("/workspace/admin/users")
-def create_user(
-    request: Request,
-    platform: PlatformDep,
-    visitor: VisitorDep,
-    username: Annotated[str, Form(max_length=64)] = "",
-    full_name: Annotated[str, Form(max_length=200)] = "",
-    email: Annotated[str, Form(max_length=320)] = "",
-    password: Annotated[str, Form(max_length=1024)] = "",
-    org_code: Annotated[str, Form(max_length=64)] = "",
-    role: Annotated[str, Form(max_length=10)] = "",
-    is_platform_admin: Annotated[str, Form(max_length=5)] = "",
-) -> Response:
-    try:
-        data = UserCreate(
-            username=username.strip().lower(),
-            password=password,
-            full_name=full_name.strip(),
-            email=email.strip() or None,
-            is_platform_admin=bool(is_platform_admin),
-            memberships=[MembershipPublic.model_validate({"org_code": org_code, "role": role})]
-            if org_code and role
-            else [],
-        )
-        platform.access.users.create(data, actor=visitor.actor)
-    except (KhoError, ValueError) as exc:
-        return _admin(request, platform, visitor, error=form_error(exc), status=400)
-    return _admin(
-        request, platform, visitor, done=visitor.t("User {name} created.", name=data.username)
-    )
-
-
-@router.post("/workspace/admin/roles")
-def set_role(
-    request: Request,
-    platform: PlatformDep,
-    visitor: VisitorDep,
-    username: Annotated[str, Form(max_length=64)] = "",
-    org_code: Annotated[str, Form(max_length=64)] = "",
-    role: Annotated[str, Form(max_length=10)] = "",
-) -> Response:
-    try:
-        platform.access.users.set_role(
-            username.strip().lower(), org_code, role or None, actor=visitor.actor
-        )
-    except KhoError as exc:
-        return _admin(request, platform, visitor, error=form_error(exc), status=exc.status)
-    return _admin(request, platform, visitor, done=visitor.t("Role saved."))
 
 
 # audit log -------------------------------------------------------------------------------------

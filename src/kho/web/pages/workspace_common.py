@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from kho.access.actors import Actor
 from kho.errors import KhoError, PermissionDenied
+from kho.errors_i18n import translate
 from kho.web.i18n import LANGUAGES, gettext
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -109,6 +110,7 @@ async def get_visitor(request: Request) -> Visitor:
 
 
 VisitorDep = Annotated[Visitor, Depends(get_visitor)]
+SERVICE_TEXT = frozenset({"error", "message", "hint"})  # context keys holding service messages
 
 
 @contextmanager
@@ -147,10 +149,18 @@ def render(
     visitor: Visitor | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    """Render a workspace template with the portal's helpers (``_``, numbers, dates) plus the visitor."""
+    """Render a workspace template with the portal's helpers (``_``, numbers, dates) plus the visitor.
+
+    Service errors arrive in English (``error``, ``message``, ``hint``): they are translated here,
+    where the person reads them; ``translate(text)`` does the same for load-report reasons.
+    """
     from kho.web.pages.render import helpers
 
     lang = visitor.lang if visitor else detect_lang(request)
+    context = {
+        k: translate(v, lang) if k in SERVICE_TEXT and isinstance(v, str) else v
+        for k, v in context.items()
+    }
     response = templates.TemplateResponse(
         request,
         name,
@@ -160,6 +170,7 @@ def render(
             "me": visitor.actor if visitor else None,
             "csrf": visitor.csrf if visitor else "",
             "label": lambda kind, key: gettext(lang, LABELS[kind].get(key or "", key or "")),
+            "translate": lambda text: translate(str(text or ""), lang),
             **context,
         },
         status_code=status,
