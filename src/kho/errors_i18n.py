@@ -160,7 +160,7 @@ def catalogue(lang: str) -> Catalogue:
     """The translated, non-fuzzy templates of ``lang`` (none for English: msgids are English)."""
     from babel.messages.pofile import read_po
 
-    path = LOCALE_DIR / lang / f"{DOMAIN}.po"
+    path = LOCALE_DIR / (lang if lang.isalpha() else "-") / f"{DOMAIN}.po"
     if lang == "en" or not path.exists():
         return Catalogue(())
     with path.open("rb") as fh:

@@ -4,6 +4,7 @@ PNG/SVG export, English, a phone screen and no JavaScript; a screenshot per step
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -109,6 +110,9 @@ def test_population_map_by_province_with_exports(page, map_server: str) -> None:
     assert regions(page) == 34
     hanoi = page.locator('#map-figure path.region[data-code="01"] title').text_content() or ""
     assert hanoi.startswith("Hà Nội: ")
+    # screen readers reach every province by name and value, as hovering shows it
+    assert page.get_by_role("img", name=re.compile(r"^Hà Nội: [\d.,]+$")).count() == 1
+    assert page.get_by_role("group", name=re.compile("Dân số trung bình")).count() == 1
     labels = page.locator("#map-figure text")
     assert labels.filter(has_text="Quần đảo Hoàng Sa").count() == 1
     assert labels.filter(has_text="Quần đảo Trường Sa").count() == 1

@@ -45,7 +45,14 @@ class Grants:
             out = [_public(s, g) for g in rows]
         return out if include_inactive else [g for g in out if g.state == "active"]
 
-    def revoke(self, grant_id: int, *, actor: Actor) -> GrantPublic:
+    def revoke(self, grant_id: int, *, actor: Actor, reason: str | None = None) -> GrantPublic:
+        """Revoke at once; the reason (if given) is recorded in the same audit entry."""
+        reason = (reason or "").strip() or None
+        if reason is not None and len(reason) > 2000:
+            raise InvalidInput(
+                f"The reason is {len(reason):,} characters long; the limit is 2,000.",
+                hint="Summarise the reason; details belong in the organisation's own records.",
+            )
         with self._sessions() as s, s.begin():
             g = s.get(db.Grant, grant_id)
             if g is None or not _may_see(s, actor, g):
@@ -61,6 +68,7 @@ class Grants:
                 action="grant.revoke",
                 resource=f"grant:{grant_id}",
                 dataset=g.dataset_slug,
+                details={"reason": reason} if reason else None,
             )
             return _public(s, g)
 

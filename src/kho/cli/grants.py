@@ -98,9 +98,14 @@ def list_(
 
 
 @app.command("revoke")
-def revoke(grant_id: int, as_user: AsOpt = None, json_out: JsonOpt = False) -> None:
+def revoke(
+    grant_id: int,
+    reason: Annotated[str | None, typer.Option(help="Why; kept in the audit log.")] = None,
+    as_user: AsOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
     """Revoke a grant at once."""
-    show(platform().access.grants.revoke(grant_id, actor=acting(as_user)), json_out)
+    show(platform().access.grants.revoke(grant_id, actor=acting(as_user), reason=reason), json_out)
 
 
 def show(g: GrantPublic, json_out: bool) -> None:

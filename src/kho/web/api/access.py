@@ -264,9 +264,16 @@ def create_grant(body: am.GrantCreate, platform: PlatformDep, actor: ActorDep) -
 @router.delete(
     "/grants/{grant_id}", tags=["grants"], response_model=am.GrantPublic, summary="Revoke a grant"
 )
-def revoke_grant(grant_id: RowId, platform: PlatformDep, actor: ActorDep) -> am.GrantPublic:
+def revoke_grant(
+    grant_id: RowId,
+    platform: PlatformDep,
+    actor: ActorDep,
+    reason: Annotated[
+        str | None, Query(max_length=2000, description="Why; kept in the audit log")
+    ] = None,
+) -> am.GrantPublic:
     _require_signed_in(actor)
-    return platform.access.grants.revoke(grant_id, actor=actor)
+    return platform.access.grants.revoke(grant_id, actor=actor, reason=reason)
 
 
 # access requests -----------------------------------------------------------------------------------

@@ -187,7 +187,7 @@ def document(
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}" height="{total:g}" '
-        f'viewBox="0 0 {width:g} {total:g}" role="img" aria-label="{escape(title)}" '
+        f'viewBox="0 0 {width:g} {total:g}" role="group" aria-label="{escape(title)}" '
         f'font-family="{FONT}" font-size="12"><title>{escape(title)}</title>'
         f'<rect width="100%" height="100%" fill="#fff"/>{head}'
         f'<g transform="translate({MARGIN} {top})" clip-path="url(#{uid}-frame)">{body}</g>'

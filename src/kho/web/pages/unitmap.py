@@ -202,7 +202,7 @@ def render_unit_map(
             f"{fmt(value)} {unit_label}".strip() if value is not None else gettext(lang, "no data")
         )
         regions.append(
-            f'<path class="region" data-code="{code}" d="{shape["d"]}" '
+            f'<path class="region" role="img" data-code="{code}" d="{shape["d"]}" '
             f'fill="{fill.get(code, f"url(#{uid}-missing)")}"><title>{escape(names[code])}: '
             f"{escape(shown)}</title></path>"
         )

@@ -132,15 +132,8 @@ def revoke(
         error = visitor.t("Give the reason for revoking, then confirm.")
         return _confirm(request, visitor, grant, reason=reason, error=error, status=400)
     try:
-        platform.access.grants.revoke(grant_id, actor=visitor.actor)
+        platform.access.grants.revoke(grant_id, actor=visitor.actor, reason=reason)
     except KhoError as exc:
         error = visitor.t("The grant was not revoked.") + " " + form_error(exc)
         return _confirm(request, visitor, grant, reason=reason, error=error, status=exc.status)
-    platform.access.audit(
-        visitor.actor,
-        action="grant.revoke_reason",
-        resource=f"grant:{grant_id}",
-        dataset=grant.dataset,
-        details={"reason": reason.strip()},
-    )
     return see_other(f"/workspace/grants?revoked={grant_id}")
