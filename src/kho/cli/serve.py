@@ -23,6 +23,17 @@ def serve(
 
     p = platform()
     p.init()
+    _warm_up()
     h, pt = host or p.settings.host, port or p.settings.port
     console.print(f"{t('serving', lang())} http://{h}:{pt}")
     uvicorn.run(create_app(p), host=h, port=pt, log_level="warning")
+
+
+def _warm_up() -> None:
+    """Build the administrative-unit index (~1 s) in the background while the server starts, so the
+    first map or unit-aware indicator page does not pay for it."""
+    import threading
+
+    from kho.units.resolver import default_resolver
+
+    threading.Thread(target=default_resolver, name="kho-warm-up", daemon=True).start()

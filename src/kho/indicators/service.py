@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from kho.access.actors import SYSTEM, Actor, can_read
@@ -230,6 +230,7 @@ class Indicators:
             rolled = self._node_values(d, src, name, base, wanted, resolver, tree, actor)
             unresolved = calc.merge_unresolved(unresolved, rolled.unresolved)
             written += self._store(d, src, name, snapshot_id, rolled.nodes, wanted, fresh, base)
+        self._checked_against(d.code, name, snapshot_id)
         return ComputeResult(
             indicator=d.code,
             source_version=name,
@@ -428,6 +429,16 @@ class Indicators:
             return {
                 r.period_id: (r.n_rows, r.checksum) for r in rows if ("W" in r.period_id) == week
             }
+
+    def _checked_against(self, code: str, source: str, snapshot_id: int | None) -> None:
+        """Every fingerprint now stands for ``source``: unchanged periods were compared with it too,
+        so a new version with the same rows is not fingerprinted again on every read."""
+        with self._sessions() as s, s.begin():
+            s.execute(
+                update(t.FingerprintRow)
+                .where(t.FingerprintRow.indicator_code == code, t.FingerprintRow.source != source)
+                .values(source=source, snapshot_id=snapshot_id)
+            )
 
     def _drop_values(self, s: Session, code: str) -> None:
         s.execute(delete(t.ValueRow).where(t.ValueRow.indicator_code == code))

@@ -123,6 +123,32 @@ def test_a_new_version_recomputes_only_the_affected_periods(
     assert "SO-A" not in _values(province, "TY_LE_TRUC_TUYEN", "2025Q2")
 
 
+def test_a_new_version_with_the_same_rows_is_checked_once(
+    province: Platform, tmp_path: Path
+) -> None:
+    from sqlalchemy import select
+
+    from kho.indicators import _tables as t
+
+    province.indicators.compute("TY_LE_TRUC_TUYEN", actor=SYSTEM, org_map=MERGER)
+    province.ingest.load(
+        write_csv(tmp_path / "same.csv", _rows()), dataset="ho_so_test", actor=SYSTEM, mode="replace"
+    )
+    again = province.indicators.compute("TY_LE_TRUC_TUYEN", actor=SYSTEM)[0]
+    assert again.source_version == "ho_so_test@2"
+    assert again.recomputed == [] and again.values_written == 0
+    with province.sessions() as s:
+        sources = set(
+            s.scalars(
+                select(t.FingerprintRow.source).where(
+                    t.FingerprintRow.indicator_code == "TY_LE_TRUC_TUYEN"
+                )
+            )
+        )
+    # the fingerprints now stand for version 2, so reading the values does not compare them again
+    assert sources == {"ho_so_test@2"}
+
+
 def _rows() -> list[str]:
     from tests.integration.indicators.conftest import ROWS
 
