@@ -1,4 +1,4 @@
-"""Indicator tables of the metadata database, declared on the shared Base (migration 0003)."""
+"""Indicator tables of the metadata database, declared on the shared Base (migrations 0003, 0007)."""
 
 from __future__ import annotations
 
@@ -98,7 +98,33 @@ class ReportedRow(Base):
     entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     decided_by: Mapped[str | None] = mapped_column(String(200))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_note: Mapped[str | None] = mapped_column(Text)  # migration 0007
     __table_args__ = (UniqueConstraint("indicator_code", "org_code", "period_id"),)
+
+
+class ReportedDecisionRow(Base):
+    """One approval or send-back of an entered value, kept when the unit corrects it (migration 0007)."""
+
+    __tablename__ = "kho_ind_reported_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(Integer, index=True)
+    indicator_code: Mapped[str] = mapped_column(String(64))
+    org_code: Mapped[str] = mapped_column(String(200))
+    period_id: Mapped[str] = mapped_column(String(16))
+    decision: Mapped[str] = mapped_column(String(20))
+    value: Mapped[float | None] = mapped_column(Float)
+    numerator: Mapped[float | None] = mapped_column(Float)
+    denominator: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(Text)
+    entered_by: Mapped[str] = mapped_column(String(200))
+    entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (
+        Index("ix_kho_ind_reported_decisions_unit", "indicator_code", "org_code", "period_id"),
+    )
 
 
 class TargetRow(Base):

@@ -276,13 +276,36 @@ class ReportedValueCreate(BaseModel):
 
 
 class ReportedValue(ReportedValueCreate):
+    """An entered value with its latest decision; correcting it clears the decision (kept in history)."""
+
     id: int
     status: ReportedStatus
     entered_by: str
     entered_at: datetime
     decided_by: str | None = None
     decided_at: datetime | None = None
+    decision_note: str | None = None
     is_late: bool = False
+
+
+class ReportedDecision(BaseModel):
+    """One approval or send-back of an entered value, with the value as it was then."""
+
+    id: int
+    entry_id: int
+    indicator: IndicatorCode
+    org: OrgCode
+    period: str
+    decision: Literal["approved", "returned"]
+    value: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    note: str | None = None
+    entered_by: str
+    entered_at: datetime
+    decided_by: str
+    decided_at: datetime
+    decision_note: str | None = None
 
 
 class ReportRow(BaseModel):

@@ -1,4 +1,5 @@
-"""Values entered by units for reported indicators; the unit above approves or sends them back (audited)."""
+"""Values entered by units for reported indicators; the unit above approves or sends them back with a
+note the unit sees; every decision is kept (and audited) when the unit corrects its value."""
 
 from __future__ import annotations
 
@@ -14,7 +15,12 @@ from kho.access.actors import Actor
 from kho.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kho.indicators import _tables as t
 from kho.indicators import periods
-from kho.indicators.models import IndicatorDef, ReportedValue, ReportedValueCreate
+from kho.indicators.models import (
+    IndicatorDef,
+    ReportedDecision,
+    ReportedValue,
+    ReportedValueCreate,
+)
 from kho.indicators.orgtree import OrgTree
 from kho.indicators.targets import (
     acting_orgs,
@@ -78,7 +84,7 @@ class Reporting:
                 data.note,
             )
             row.status, row.entered_by, row.entered_at = "submitted", str(actor), at or _now()
-            row.decided_by = row.decided_at = None
+            row.decided_by = row.decided_at = row.decision_note = None
             s.flush()
             done = _reported(row, d)
             _record(s, actor, "reported_value.submit", done)
@@ -94,9 +100,10 @@ class Reporting:
         actor: Actor,
         note: str | None = None,
     ) -> ReportedValue:
-        """Approve (locks it) or send back a submitted value; the note goes to the audit log."""
+        """Approve (locks it) or send back a submitted value; the unit sees the note and who decided."""
         d = self._definition(code)
         check_note(note)
+        note = (note or "").strip() or None
         if not self.may_decide(actor, code, org):
             raise PermissionDenied(
                 f"{actor} may not approve values of {org!r}: only editors and admins of a unit "
@@ -112,7 +119,8 @@ class Reporting:
                     "only a submitted value can be decided."
                 )
             row.status = "approved" if approve else "returned"
-            row.decided_by, row.decided_at = str(actor), _now()
+            row.decided_by, row.decided_at, row.decision_note = str(actor), _now(), note
+            s.add(_decision_row(row))
             done = _reported(row, d)
             action = "reported_value.approve" if approve else "reported_value.send_back"
             _record(s, actor, action, done, decision_note=note)
@@ -125,6 +133,34 @@ class Reporting:
             if period:
                 stmt = stmt.where(t.ReportedRow.period_id == periods.parse(period).id)
             return [_reported(r, d) for r in s.scalars(stmt.order_by(t.ReportedRow.org_code))]
+
+    def history(
+        self, code: str, *, org: str | None = None, period: str | None = None
+    ) -> list[ReportedDecision]:
+        """Every approval and send-back of the indicator's entered values, oldest first."""
+        self._definition(code)
+        hist = t.ReportedDecisionRow
+        stmt = select(hist).where(hist.indicator_code == code)
+        if org:
+            stmt = stmt.where(hist.org_code == org)
+        if period:
+            stmt = stmt.where(hist.period_id == periods.parse(period).id)
+        with self._sessions() as s:
+            return [_decision(r) for r in s.scalars(stmt.order_by(hist.decided_at, hist.id))]
+
+    def histories(self, entry_ids: list[int]) -> dict[int, list[ReportedDecision]]:
+        """Earlier decisions of several entered values at once (one read), oldest first per value."""
+        out: dict[int, list[ReportedDecision]] = {i: [] for i in entry_ids}
+        if not entry_ids:
+            return out
+        hist = t.ReportedDecisionRow
+        with self._sessions() as s:
+            rows = s.scalars(
+                select(hist).where(hist.entry_id.in_(entry_ids)).order_by(hist.decided_at, hist.id)
+            )
+            for r in rows:
+                out[r.entry_id].append(_decision(r))
+        return out
 
     def awaiting(self, actor: Actor) -> list[ReportedValue]:
         """Submitted values of every reported indicator that the actor may approve."""
@@ -233,5 +269,46 @@ def _reported(r: t.ReportedRow, d: IndicatorDef) -> ReportedValue:
         entered_at=entered,  # type: ignore[arg-type]
         decided_by=r.decided_by,
         decided_at=_aware(r.decided_at),
+        decision_note=r.decision_note,
         is_late=bool(entered and entered >= deadline),
+    )
+
+
+def _decision_row(r: t.ReportedRow) -> t.ReportedDecisionRow:
+    """The decision just taken on ``r``, kept with the value it was about."""
+    return t.ReportedDecisionRow(
+        entry_id=r.id,
+        indicator_code=r.indicator_code,
+        org_code=r.org_code,
+        period_id=r.period_id,
+        decision=r.status,
+        value=r.value,
+        numerator=r.numerator,
+        denominator=r.denominator,
+        note=r.note,
+        entered_by=r.entered_by,
+        entered_at=r.entered_at,
+        decided_by=r.decided_by,
+        decided_at=r.decided_at,
+        decision_note=r.decision_note,
+    )
+
+
+def _decision(r: t.ReportedDecisionRow) -> ReportedDecision:
+    return ReportedDecision(
+        id=r.id,
+        entry_id=r.entry_id,
+        indicator=r.indicator_code,
+        org=r.org_code,
+        period=r.period_id,
+        decision=r.decision,  # type: ignore[arg-type]
+        value=r.value,
+        numerator=r.numerator,
+        denominator=r.denominator,
+        note=r.note,
+        entered_by=r.entered_by,
+        entered_at=_aware(r.entered_at),  # type: ignore[arg-type]
+        decided_by=r.decided_by,
+        decided_at=_aware(r.decided_at),  # type: ignore[arg-type]
+        decision_note=r.decision_note,
     )

@@ -256,6 +256,22 @@ def list_entries(
     return platform.indicators.reporting.entries(code, period=period)  # type: ignore[no-any-return]
 
 
+@router.get(
+    "/{code}/entries/history",
+    response_model=list[m.ReportedDecision],
+    summary="Earlier approvals and send-backs of entered values, with their notes",
+)
+def entry_history(
+    code: str,
+    platform: PlatformDep,
+    actor: ActorDep,
+    org: Annotated[str | None, Query(max_length=MAX_ORG)] = None,
+    period: Annotated[str | None, Query(max_length=16)] = None,
+) -> list[m.ReportedDecision]:
+    _visible(platform, code, actor)
+    return platform.indicators.reporting.history(code, org=org, period=period)  # type: ignore[no-any-return]
+
+
 @router.post(
     "/{code}/entries",
     response_model=m.ReportedValue,
@@ -284,7 +300,7 @@ def approve_entry(
 @router.post(
     "/{code}/entries/send-back",
     response_model=m.ReportedValue,
-    summary="Send a unit's entered value back for correction",
+    summary="Send a unit's entered value back for correction, with a note the unit sees",
 )
 def send_back_entry(
     code: str, body: EntryDecisionBody, platform: PlatformDep, actor: ActorDep
