@@ -31,6 +31,13 @@ def lang() -> str:
     return platform().settings.language
 
 
+def count(n: int) -> str:
+    """A count as the reader writes it: ``1.234`` in Vietnamese, ``1,234`` in English."""
+    from kho.i18n import num
+
+    return num(n, lang())
+
+
 def _default(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kho.cli._common import console, err_console, platform, print_json
+from kho.cli._common import console, count, err_console, platform, print_json
 from kho.cli.users import JsonOpt, acting
 from kho.errors import InvalidInput
 
@@ -57,7 +57,7 @@ def list_(
     if json_out:
         print_json([e.model_dump(mode="json") for e in entries])
         return
-    tb = Table(title=f"Audit log ({len(entries)})")
+    tb = Table(title=f"Audit log ({count(len(entries))})")
     for col in ("Id", "When (UTC)", "Actor", "Action", "Resource", "Rows", "Details"):
         tb.add_column(col)
     for e in entries:
@@ -67,7 +67,7 @@ def list_(
             e.actor,
             e.action,
             e.resource,
-            "" if e.rows is None else str(e.rows),
+            "" if e.rows is None else count(e.rows),
             json.dumps(e.details, ensure_ascii=False)[:60] if e.details else "",
         )
     console.print(tb)

@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kho.catalog import models as m
 from kho.cli._common import actor, console, lang, platform, print_json
-from kho.i18n import t
+from kho.errors_i18n import translate
+from kho.i18n import num, t
 from kho.ingest.reasons import translate_reason
 
 app = typer.Typer(
@@ -45,7 +47,7 @@ def list_(
         print_json(result.model_dump(mode="json"))
         return
     L = lang()
-    table = Table(title=f"{t('datasets', L)} ({result.total})")
+    table = Table(title=f"{t('datasets', L)} ({num(result.total, L)})")
     for col in ("Slug", t("title", L), t("organisation", L), t("access", L), t("freshness", L)):
         table.add_column(col)
     for d in result.items:
@@ -79,11 +81,10 @@ def show(slug: str, json_out: JsonOpt = False) -> None:
     if ds.description_vi:
         console.print(ds.description_vi)
     for tb in ds.tables:
-        table = Table(
-            title=f"{tb.sql_name} — {tb.row_count:,} {t('rows', L)}, {tb.versions} {t('version', L).lower()}"
-        )
+        rows, versions = num(tb.row_count, L), num(tb.versions, L)
+        table = Table(title=t("table_summary", L, table=tb.sql_name, rows=rows, versions=versions))
         for col in ("column", "header", "type", "unit"):
-            table.add_column(t(col, L) if col != "unit" else "Unit")
+            table.add_column(t(col, L))
         for c in tb.columns:
             table.add_row(c.name, c.label, c.type, c.unit or "")
         console.print(table)
@@ -235,16 +236,17 @@ def history(
             str(v.version),
             v.committed_at.strftime("%Y-%m-%d %H:%M:%S"),
             v.operation,
-            f"{v.added_rows:,}",
-            f"{v.deleted_rows:,}",
-            f"{v.total_rows:,}",
+            num(v.added_rows, L),
+            num(v.deleted_rows, L),
+            num(v.total_rows, L),
             f"#{load.load_id} {load.source_name}" if load else "",
         )
     console.print(tb)
     failed = [x for x in loads if x.status == "failed"]
     for x in failed:
-        console.print(f"[red]✗ load #{x.load_id} {x.source_name} failed[/]: {x.error}")
-    console.print(f"Query a version: kho sql 'SELECT count(*) FROM \"{slug}@1\"'")
+        what = t("load_failed", L, id=x.load_id, source=escape(x.source_name))
+        console.print(f"[red]{what}[/]: {escape(translate(x.error or '', L))}")
+    console.print(f"{t('query_version', L)}: kho sql 'SELECT count(*) FROM \"{slug}@1\"'")
 
 
 @app.command("rejects")
@@ -264,8 +266,10 @@ def rejects(
     p = platform()
     if export is not None:
         n = p.ingest.export_rejects(slug, export, actor=actor(), load_id=load)
+        L = lang()
         console.print(
-            f"[green]✓[/] {n:,} rows → {export}\n  Fix them, then: kho ingest {export} --dataset {slug} --mode append"
+            f"[green]✓[/] {t('n_rows', L, n=num(n, L))} → {export}\n"
+            f"  {t('fix_then', L)}: kho ingest {export} --dataset {slug} --mode append"
         )
         return
     total, items = p.ingest.list_rejects(
@@ -278,7 +282,7 @@ def rejects(
     if not total:
         console.print(t("no_rejects", L))
         return
-    tb = Table(title=f"{total:,} × {t('reject_reasons', L)}")
+    tb = Table(title=f"{num(total, L)} × {t('reject_reasons', L)}")
     for col in ("line", "column", "value", "reason"):
         tb.add_column(t(col, L), overflow="fold")
     for i in items:

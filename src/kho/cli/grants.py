@@ -10,7 +10,7 @@ from rich.table import Table
 
 from kho.access import rowfilters
 from kho.access.models import GrantCreate, GrantPublic
-from kho.cli._common import console, platform, print_json
+from kho.cli._common import console, count, platform, print_json
 from kho.cli.users import AsOpt, JsonOpt, acting
 from kho.errors import InvalidInput
 
@@ -81,7 +81,7 @@ def list_(
     if json_out:
         print_json([g.model_dump(mode="json") for g in grants])
         return
-    tb = Table(title=f"Grants ({len(grants)})")
+    tb = Table(title=f"Grants ({count(len(grants))})")
     for col in ("Id", "Dataset", "To", "Columns", "Rows", "Expires", "State"):
         tb.add_column(col)
     for g in grants:

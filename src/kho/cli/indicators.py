@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from kho.cli._common import actor, console, platform, print_json
+from kho.cli._common import actor, console, lang, platform, print_json
+from kho.i18n import num, t
+
+if TYPE_CHECKING:
+    from kho.indicators.models import ComputeResult
 
 app = typer.Typer(
     help="Indicators: packs, computation with lineage, reports, traces, entered values.",
@@ -30,9 +35,10 @@ def load_pack(
     if json_out:
         print_json(result.model_dump(mode="json"))
         return
+    L = lang()
     console.print(
-        f"✓ {result.pack}: {len(result.indicators)} indicators ({', '.join(result.indicators)}), "
-        f"{result.targets} new targets"
+        f"✓ {result.pack}: {num(len(result.indicators), L)} indicators "
+        f"({', '.join(result.indicators)}), {num(result.targets, L)} new targets"
     )
 
 
@@ -46,7 +52,7 @@ def list_(
     if json_out:
         print_json([i.model_dump(mode="json") for i in items])
         return
-    table = Table(title=f"Indicators ({len(items)})")
+    table = Table(title=f"Indicators ({num(len(items), lang())})")
     for col in ("Code", "Tên", "Unit", "Direction", "Type", "Pack"):
         table.add_column(col)
     for i in items:
@@ -95,11 +101,50 @@ def compute(
     if json_out:
         print_json([r.model_dump(mode="json") for r in results])
         return
+    L = lang()
     for r in results:
-        console.print(
-            f"✓ {r.indicator} from {r.source_version}: {len(r.recomputed)} periods recomputed, "
-            f"{len(r.unchanged)} unchanged, {len(r.removed)} removed; {r.values_written} values"
+        counts = {
+            "recomputed": len(r.recomputed),
+            "unchanged": len(r.unchanged),
+            "removed": len(r.removed),
+            "values": r.values_written,
+        }
+        written = {k: num(n, L) for k, n in counts.items()}
+        console.print(t("computed", L, indicator=r.indicator, source=r.source_version, **written))
+        if r.unresolved:
+            _print_unresolved(r, L)
+
+
+UNRESOLVED_SHOWN = 20  # the rest are in --json
+
+
+def _print_unresolved(r: ComputeResult, L: str) -> None:
+    """The unit values the registry could not place: what they are, why, and how many rows."""
+    console.print(
+        f"[yellow]{t('unresolved', L, indicator=r.indicator, n=num(len(r.unresolved), L))}[/]"
+    )
+    table = Table()
+    for col in ("value", "status", "rows", "periods", "candidates", "note"):
+        table.add_column(t(col, L), overflow="fold", justify="right" if col == "rows" else "left")
+    for u in r.unresolved[:UNRESOLVED_SHOWN]:
+        table.add_row(
+            escape(u.value) if u.value else f"[italic]{t('empty_value', L)}[/]",
+            t(f"unit_{u.status}", L),
+            num(u.rows, L),
+            _some(u.periods, L),
+            escape(_some(u.candidates, L)),
+            escape(u.note),
         )
+    console.print(table)
+    if len(r.unresolved) > UNRESOLVED_SHOWN:
+        console.print(t("more", L, n=num(len(r.unresolved) - UNRESOLVED_SHOWN, L)))
+    console.print(t("unresolved_hint", L), markup=False)
+
+
+def _some(items: list[str], L: str, shown: int = 6) -> str:
+    """A short list: the first few items, then how many more."""
+    more = len(items) - shown
+    return ", ".join(items[:shown]) + (f" {t('more', L, n=num(more, L))}" if more > 0 else "")
 
 
 @app.command("values")
@@ -118,17 +163,18 @@ def values(
     if json_out:
         print_json([v.model_dump(mode="json") for v in items])
         return
-    table = Table(title=f"{code} ({len(items)})")
+    L = lang()
+    table = Table(title=f"{code} ({num(len(items), L)})")
     for col in ("Period", "Unit", "Value", "Numerator", "Denominator", "Rows", "Source"):
         table.add_column(col)
     for v in items:
         table.add_row(
             v.period,
             v.org,
-            _num(v.value),
-            _num(v.numerator),
-            _num(v.denominator),
-            str(v.rows or ""),
+            _num(v.value, L),
+            _num(v.numerator, L),
+            _num(v.denominator, L),
+            _num(v.rows, L),
             v.source or "",
         )
     console.print(table)
@@ -154,7 +200,8 @@ def report(
         from kho.indicators.reports import to_xlsx
 
         out.write_bytes(to_xlsx(rep))
-        console.print(f"✓ {len(rep.rows)} rows written to {out}")
+        L = lang()
+        console.print(t("rows_written", L, rows=num(len(rep.rows), L), path=out))
     elif fmt == "json":
         text = rep.model_dump_json(indent=2)
         if out:
@@ -171,6 +218,7 @@ def _print_report(rep: object) -> None:
     from kho.indicators.models import Report
 
     assert isinstance(rep, Report)
+    L = lang()
     table = Table(title=f"Báo cáo {rep.period} — {rep.org}")
     for col in (
         "Indicator",
@@ -187,10 +235,10 @@ def _print_report(rep: object) -> None:
         table.add_column(col)
     for r in rep.rows:
         target = (
-            _num(r.target)
+            _num(r.target, L)
             if r.target is not None
             else (
-                f"{_num(r.target_low)}–{_num(r.target_high)}"
+                f"{_num(r.target_low, L)}–{_num(r.target_high, L)}"
                 if r.target_low is not None or r.target_high is not None
                 else ""
             )
@@ -198,12 +246,12 @@ def _print_report(rep: object) -> None:
         table.add_row(
             r.indicator,
             r.org,
-            _num(r.actual),
+            _num(r.actual, L),
             target,
-            _num(r.achieved_pct),
+            _num(r.achieved_pct, L),
             r.status,
-            _num(r.change_prev),
-            _num(r.change_yoy),
+            _num(r.change_prev, L),
+            _num(r.change_yoy, L),
             f"{r.rank}/{r.rank_of}" if r.rank else "",
             r.completeness,
         )
@@ -224,15 +272,20 @@ def trace(
         print_json(tr.model_dump(mode="json"))
         return
     v = tr.value
+    L = lang()
     console.print(
-        f"[bold]{code}[/] {v.period} {v.org}: {_num(v.value)}"
-        + (f" = {_num(v.numerator)} / {_num(v.denominator)}" if v.denominator is not None else "")
+        f"[bold]{code}[/] {v.period} {v.org}: {_num(v.value, L)}"
+        + (
+            f" = {_num(v.numerator, L)} / {_num(v.denominator, L)}"
+            if v.denominator is not None
+            else ""
+        )
     )
     console.print(f"source: {v.source} (snapshot {v.snapshot_id}), computed {v.computed_at}")
     if v.sql:
         console.print("value SQL (run it with `kho sql`):", markup=False)
         console.print(v.sql, markup=False, soft_wrap=True)
-    table = Table(title=f"{len(tr.rows)} of {tr.total:,} rows")
+    table = Table(title=t("first_of_rows", L, shown=num(len(tr.rows), L), total=num(tr.total, L)))
     for col in tr.columns:
         table.add_column(col)
     for row in tr.rows:
@@ -268,7 +321,8 @@ def enter(
         actor=actor(),
     )
     console.print(
-        f"✓ {v.indicator} {v.period} {v.org} = {_num(v.value)} ({v.status}{', late' if v.is_late else ''})"
+        f"✓ {v.indicator} {v.period} {v.org} = {_num(v.value, lang())} "
+        f"({v.status}{', late' if v.is_late else ''})"
     )
 
 
@@ -280,15 +334,48 @@ def approve(
     send_back: Annotated[
         bool, typer.Option("--return", help="Return it for correction instead.")
     ] = False,
+    note: Annotated[
+        str | None, typer.Option(help="Why: the unit sees it beside its value.")
+    ] = None,
 ) -> None:
     """Approve (or return) a unit's entered value."""
     v = platform().indicators.reporting.decide(
-        code, org, period, approve=not send_back, actor=actor()
+        code, org, period, approve=not send_back, actor=actor(), note=note
     )
     console.print(f"✓ {v.indicator} {v.period} {v.org}: {v.status}")
 
 
-def _num(x: float | None) -> str:
+@app.command("entries")
+def entries(
+    code: str,
+    period: Annotated[str | None, typer.Option("--period", "-p", help="Only this period.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Values entered by units, with their status and the latest decision and its note."""
+    items = platform().indicators.reporting.entries(code, period=period)
+    if json_out:
+        print_json([x.model_dump(mode="json") for x in items])
+        return
+    L = lang()
+    table = Table(title=f"Entered values of {code} ({num(len(items), L)})")
+    for col in ("Unit", "Period", "Value", "Status", "Entered by", "Decided by", "Decision note"):
+        table.add_column(col)
+    for x in items:
+        decided = f"{x.decided_by}, {x.decided_at:%Y-%m-%d %H:%M}" if x.decided_at else ""
+        table.add_row(
+            x.org,
+            x.period,
+            _num(x.value, L),
+            x.status + (", late" if x.is_late else ""),
+            f"{x.entered_by}, {x.entered_at:%Y-%m-%d %H:%M}",
+            decided,
+            x.decision_note or "",
+        )
+    console.print(table)
+
+
+def _num(x: float | None, lang: str) -> str:
+    """A value as the reader writes numbers: whole numbers without decimals, others with two."""
     if x is None:
         return ""
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+    return num(x, lang, decimals=0 if float(x).is_integer() else 2)

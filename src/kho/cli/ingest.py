@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from kho.cli._common import actor, console, lang, platform, print_json
-from kho.i18n import t
+from kho.i18n import num, t
 
 
 def ingest(
@@ -71,18 +71,19 @@ def ingest(
 
     p = platform()
     p.init()
+    L = lang()
     sheet_arg: str | int | None = int(sheet) if sheet is not None and sheet.isdigit() else sheet
     with Progress(
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
-        TextColumn("{task.fields[rows]:,} rows"),
+        TextColumn("{task.fields[rows]}"),  # _rows(): "1.234 dòng" / "1,234 rows"
         TimeElapsedColumn(),
         console=console,
         transient=True,
         disable=json_out,
     ) as bar:
-        task = bar.add_task(f"{t('reading', lang())} {path.name}", total=None, rows=0)
+        task = bar.add_task(f"{t('reading', L)} {path.name}", total=None, rows=_rows(0, L))
         report = p.ingest.load(
             path,
             dataset=dataset,
@@ -96,7 +97,7 @@ def ingest(
             access_level=access,
             header_row=header_row,
             unit_columns=unit_column or (),
-            progress=lambda _phase, done, _total: bar.update(task, rows=done),
+            progress=lambda _phase, done, _total: bar.update(task, rows=_rows(done, L)),
         )
     if json_out:
         print_json(report.model_dump(mode="json"))
@@ -104,3 +105,8 @@ def ingest(
     from kho.cli._report import render_report
 
     render_report(report)
+
+
+def _rows(n: int, language: str) -> str:
+    """The progress bar's count, written as the reader writes numbers."""
+    return t("n_rows", language, n=num(n, language))

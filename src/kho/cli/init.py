@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from kho.cli._common import actor, console, platform, print_json
+from kho.cli._common import actor, console, lang, platform, print_json
+from kho.i18n import num, t
 
 
 def init(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
@@ -20,7 +21,9 @@ def init(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
 
 
 def demo(
-    reload: Annotated[bool, typer.Option("--reload", help="Load the demo files again as new versions.")] = False,
+    reload: Annotated[
+        bool, typer.Option("--reload", help="Load the demo files again as new versions.")
+    ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Load the bundled demo: messy one-stop-shop dossiers (CSV), population by province (XLSX), a TCVN3 file."""
@@ -32,10 +35,19 @@ def demo(
     if json_out:
         print_json([r.model_dump(mode="json") for r in reports])
         return
+    L = lang()
     if not reports:
-        console.print("Demo already loaded (use --reload to load it again as new versions).")
+        console.print(t("demo_already", L))
     for r in reports:
+        loaded, rejected = num(r.rows_loaded, L), num(r.rows_rejected, L)
         console.print(
-            f"[green]✓[/] {r.dataset}: {r.rows_loaded:,} rows loaded, "
-            f"{r.rows_rejected:,} rejected (version {r.version})"
+            "[green]✓[/] "
+            + t(
+                "demo_loaded",
+                L,
+                dataset=r.dataset,
+                loaded=loaded,
+                rejected=rejected,
+                version=r.version,
+            )
         )

@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kho.cli._common import console, platform, print_json
+from kho.cli._common import console, count, lang, platform, print_json
+from kho.i18n import num
 
 
 def maintain(
@@ -47,11 +48,11 @@ def maintain(
     for r in reports:
         tb.add_row(
             r.table,
-            str(r.files_before),
-            str(r.files_after),
-            str(r.snapshots_expired),
-            str(r.orphans_deleted),
-            str(r.retries),
-            f"{r.seconds:.2f}",
+            count(r.files_before),
+            count(r.files_after),
+            count(r.snapshots_expired),
+            count(r.orphans_deleted),
+            count(r.retries),
+            num(r.seconds, lang(), decimals=2),
         )
     console.print(tb)

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kho.cli._common import actor, console, platform, print_json
+from kho.cli._common import actor, console, lang, platform, print_json
+from kho.i18n import num, t
 
 if TYPE_CHECKING:
     from kho.migrate.report import MigrationReport
@@ -52,7 +53,7 @@ def migrate(
             print_json(runs)
             return
         for r in runs:
-            console.print(f"#{r['id']}  {r['status']:<12} {r['source']}  {r['tables']}")
+            console.print(f"#{r['id']}  {r['status']:<12} {r['source']}  {_counts(r['tables'])}")
         return
     if source == "report":
         report = service.report(run_id)
@@ -80,35 +81,42 @@ def render(report: MigrationReport) -> None:
     """Print the report: one line per table, then the columns that did not match."""
     from rich.table import Table
 
+    L = lang()
     console.print(
-        f"\n[bold]Migration #{report.id}[/] {report.source} → org {report.org_code}: "
-        f"{report.status} {report.counts()}"
+        f"\n[bold]{t('migration', L)} #{report.id}[/] {report.source} → {report.org_code}: "
+        f"{report.status} ({_counts(report.counts())})"
     )
-    grid = Table("table", "dataset", "status", "source rows", "warehouse rows", "key", "notes")
-    for t in report.tables:
-        colour = {"ok": "green", "skipped": "cyan"}.get(t.status, "red")
+    heads = ("table", "dataset", "status", "source_rows", "warehouse_rows", "key", "notes")
+    grid = Table(*(t(h, L) for h in heads))
+    for tb in report.tables:
+        colour = {"ok": "green", "skipped": "cyan"}.get(tb.status, "red")
         grid.add_row(
-            t.source_table,
-            t.dataset,
-            f"[{colour}]{t.status}[/]",
-            _n(t.source_rows),
-            _n(t.warehouse_rows),
-            ", ".join(t.key_columns),
-            "; ".join(t.notes + ([t.error] if t.error else [])),
+            tb.source_table,
+            tb.dataset,
+            f"[{colour}]{tb.status}[/]",
+            _n(tb.source_rows, L),
+            _n(tb.warehouse_rows, L),
+            ", ".join(tb.key_columns),
+            "; ".join(tb.notes + ([tb.error] if tb.error else [])),
         )
     console.print(grid)
-    for t in report.tables:
-        for c in t.columns:
+    for tb in report.tables:
+        for c in tb.columns:
             if c["status"] != "ok":
                 console.print(
-                    f"[red]mismatch[/] {t.dataset}.{c['name']}: nulls {c['source_nulls']}"
-                    f"→{c['warehouse_nulls']}, checksum {c['source_checksum']}"
-                    f"→{c['warehouse_checksum']}"
+                    f"[red]mismatch[/] {tb.dataset}.{c['name']}: nulls "
+                    f"{_n(c['source_nulls'], L)}→{_n(c['warehouse_nulls'], L)}, checksum "
+                    f"{c['source_checksum']}→{c['warehouse_checksum']}"
                 )
 
 
-def _n(value: int | None) -> str:
-    return "-" if value is None else f"{value:,}"
+def _counts(counts: dict[str, int]) -> str:
+    """Tables per status, ``ok 12, failed 1``, with the reader's digit grouping."""
+    return ", ".join(f"{status} {num(n, lang())}" for status, n in counts.items())
+
+
+def _n(value: int | None, lang: str) -> str:
+    return "-" if value is None else num(value, lang)
 
 
 class _Progress:

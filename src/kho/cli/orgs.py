@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from kho.access.models import OrgCreate, OrgNode, OrgPublic, OrgUpdate
-from kho.cli._common import console, platform, print_json
+from kho.cli._common import console, count, platform, print_json
 from kho.cli.users import AsOpt, JsonOpt, acting
 
 app = typer.Typer(
@@ -62,7 +62,7 @@ def list_(all_: AllOpt = False, json_out: JsonOpt = False) -> None:
     if json_out:
         print_json([o.model_dump(mode="json") for o in orgs])
         return
-    tb = Table(title=f"Organisations ({len(orgs)})")
+    tb = Table(title=f"Organisations ({count(len(orgs))})")
     for col in ("Code", "Tên", "Name", "Parent", "Valid", "Successor"):
         tb.add_column(col)
     for o in orgs:

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from kho.access import rowfilters
 from kho.access.models import RequestApprove, RequestCreate, RequestPublic
-from kho.cli._common import console, platform, print_json
+from kho.cli._common import console, count, platform, print_json
 from kho.cli.grants import ColumnOpt, ExpiresOpt, WhereOpt, expiry
 from kho.cli.users import AsOpt, JsonOpt, acting
 
@@ -52,7 +52,7 @@ def list_(
     if json_out:
         print_json([r.model_dump(mode="json") for r in reqs])
         return
-    tb = Table(title=f"Access requests ({len(reqs)})")
+    tb = Table(title=f"Access requests ({count(len(reqs))})")
     for col in (
         "Id",
         "Dataset",

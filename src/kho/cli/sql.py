@@ -11,7 +11,7 @@ from rich.table import Table
 
 from kho.cli._common import actor, console, err_console, lang, platform, print_json
 from kho.errors import InvalidInput
-from kho.i18n import t
+from kho.i18n import num, t
 
 
 def sql(
@@ -33,8 +33,9 @@ def sql(
     p = platform()
     who = p.access.actor_for_user(as_user) if as_user else actor()
     result = p.query.sql(query, actor=who, max_rows=max_rows)
+    L = lang()
     if result.truncated:
-        err_console.print(f"[yellow]{t('truncated', lang(), n=len(result.rows))}[/]")
+        err_console.print(f"[yellow]{t('truncated', L, n=num(len(result.rows), L))}[/]")
     if format == "json":
         from kho.query.exports import json_value
 
@@ -44,7 +45,8 @@ def sql(
         writer.writerow(result.columns)
         writer.writerows(result.rows)
     else:
-        table = Table(caption=f"{len(result.rows):,} rows, {result.seconds:.3f} s")
+        rows = t("n_rows", L, n=num(len(result.rows), L))
+        table = Table(caption=f"{rows}, {t('seconds', L, s=num(result.seconds, L, decimals=3))}")
         for c in result.columns:
             table.add_column(c, overflow="fold")
         for row in result.rows[:1000]:

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kho.cli._common import actor, console, platform, print_json
+from kho.cli._common import actor, console, count, platform, print_json
 
 app = typer.Typer(
     help="Scheduled sync of a source database (watermark or key diff); history of runs.",
@@ -112,8 +112,8 @@ def _print_run(r: dict[str, Any]) -> None:
     )
     for t in r["tables"]:
         console.print(
-            f"   {t['table']} → {t['dataset']}: +{t.get('inserted', 0)} "
-            f"~{t.get('updated', 0)} -{t.get('deleted', 0)} {t.get('error') or ''}"
+            f"   {t['table']} → {t['dataset']}: +{count(t.get('inserted', 0))} "
+            f"~{count(t.get('updated', 0))} -{count(t.get('deleted', 0))} {t.get('error') or ''}"
         )
     if r["error"]:
         console.print(f"   [red]{r['error']}[/]")
@@ -136,4 +136,4 @@ def scheduler(
     runs = run_scheduler(
         platform(), actor=actor(), tick=tick, retries=retries, backoff=backoff, once=once
     )
-    console.print(f"Scheduler stopped after {len(runs)} run(s).")
+    console.print(f"Scheduler stopped after {count(len(runs))} run(s).")

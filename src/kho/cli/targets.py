@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kho.cli._common import actor, console, platform, print_json
+from kho.cli._common import actor, console, count, platform, print_json
 from kho.indicators.models import Target, TargetCreate
 
 app = typer.Typer(
@@ -111,7 +111,7 @@ def list_(
     if json_out:
         print_json([x.model_dump(mode="json") for x in items])
         return
-    table = Table(title=f"Targets of {code} ({len(items)})")
+    table = Table(title=f"Targets of {code} ({count(len(items))})")
     for col in (
         "Id",
         "Unit",

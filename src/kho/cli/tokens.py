@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from kho.access.models import TokenCreate
-from kho.cli._common import console, err_console, platform, print_json
+from kho.cli._common import console, count, err_console, platform, print_json
 from kho.cli.users import AsOpt, JsonOpt, acting
 
 app = typer.Typer(help="API tokens: create (shown once), list, revoke.", no_args_is_help=True)
@@ -56,7 +56,7 @@ def list_(
     if json_out:
         print_json([t.model_dump(mode="json") for t in tokens])
         return
-    tb = Table(title=f"API tokens ({len(tokens)})")
+    tb = Table(title=f"API tokens ({count(len(tokens))})")
     for col in ("Id", "User", "Name", "Starts", "Scopes", "Expires", "Last used", "State"):
         tb.add_column(col)
     for t in tokens:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from kho.cli._common import console, print_json
+from kho.cli._common import console, count, print_json
 
 if TYPE_CHECKING:
     from kho.units.models import Resolution, Unit
@@ -79,7 +79,7 @@ def list_(
     if json_out:
         print_json([u.to_dict() for u in found])
         return
-    console.print(_table(found, f"{len(found)} units, list {version}"))
+    console.print(_table(found, f"{count(len(found))} units, list {version}"))
 
 
 @app.command("history")

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from kho.access.actors import Actor
 from kho.access.models import MembershipPublic, PasswordChange, UserCreate, UserPublic, UserUpdate
-from kho.cli._common import actor, console, platform, print_json
+from kho.cli._common import actor, console, count, platform, print_json
 from kho.errors import InvalidInput
 
 app = typer.Typer(
@@ -82,7 +82,7 @@ def list_(
     if json_out:
         print_json([u.model_dump(mode="json") for u in users])
         return
-    tb = Table(title=f"Users ({len(users)})")
+    tb = Table(title=f"Users ({count(len(users))})")
     for col in ("Username", "Name", "Roles", "Admin", "Active", "Locked"):
         tb.add_column(col)
     for u in users:

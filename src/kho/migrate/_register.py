@@ -142,7 +142,7 @@ def write_dictionary(
 
 
 def _detail(plan: ColumnPlan) -> dict[str, object]:
-    detail: dict[str, object] = {"source_type": plan.duck_type, **plan.detail}
+    detail: dict[str, object] = {"source_type": plan.declared_type, **plan.detail}
     if plan.legacy:
         detail["converted_from"] = plan.legacy
     return detail

@@ -1,4 +1,9 @@
-"""Source databases read through DuckDB's scanners: connection, tables, columns, keys, comments."""
+"""Source databases: which path reads a URL, and the DuckDB-scanner path (PostgreSQL, MySQL, SQLite).
+
+`open_source` picks the path: DuckDB's scanners for PostgreSQL, MySQL/MariaDB and SQLite (measured
+fastest, see bench/RESULTS.md), SQLAlchemy (`generic.GenericSource`) for SQL Server and Oracle, or
+for any of them with ``via="sqlalchemy"``. Both give the service the same `MigrationSource` face.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,24 @@ import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from kho.errors import InvalidInput, NotFound, SourceUnreadable
 
 if TYPE_CHECKING:
-    import duckdb
+    from collections.abc import Callable, Iterator
 
-SourceKind = Literal["postgresql", "mysql", "sqlite"]
+    import duckdb
+    import pyarrow as pa
+
+    from kho.migrate.transfer import Checksums, ColumnPlan
+
+SourceKind = Literal["postgresql", "mysql", "sqlite", "mssql", "oracle"]
+SCANNER_KINDS = ("postgresql", "mysql", "sqlite")
+VIAS = ("auto", "duckdb", "sqlalchemy")
+# SQL Server and Oracle need the driver named: SQLAlchemy's defaults (pyodbc, cx_Oracle) need
+# system libraries that do not install from PyPI.
+_DRIVERS = {"mssql": ("pymssql", "pytds"), "oracle": ("oracledb",)}
 DEFAULT_SCHEMAS = {"postgresql": "public", "sqlite": "main"}
 _SCANNERS = {"postgresql": "postgres_scanner", "sqlite": "sqlite_scanner"}
 
@@ -27,6 +42,8 @@ class SourceColumn:
     duck_type: str
     comment: str | None = None
     declared: str | None = None
+    source_type: str | None = None
+    note: str | None = None
 
 
 @dataclass
@@ -58,27 +75,103 @@ def safe_url(url: str) -> str:
 
 
 def source_kind(url: str) -> SourceKind:
-    """postgresql, mysql or sqlite from the URL scheme (or a plain path to a SQLite file)."""
-    scheme = url.split("://", 1)[0].split("+", 1)[0].lower() if "://" in url else "file"
+    """The source database from the URL scheme (or a plain path to a SQLite file)."""
+    head = url.split("://", 1)[0].lower() if "://" in url else "file"
+    scheme, _, driver = head.partition("+")
     if scheme in ("postgresql", "postgres"):
         return "postgresql"
     if scheme in ("mysql", "mariadb"):
         return "mysql"
     if scheme in ("sqlite", "file"):
         return "sqlite"
+    if scheme == "mssql" and driver in _DRIVERS["mssql"]:
+        return "mssql"
+    if scheme == "oracle" and driver in _DRIVERS["oracle"]:
+        return "oracle"
     raise InvalidInput(
-        f"Unsupported source database {scheme!r} in {safe_url(url)!r}.",
-        hint="Use postgresql://…, mysql://… (MariaDB too) or sqlite:///path/to/file.db.",
+        f"Unsupported source database {head!r} in {safe_url(url)!r}.",
+        hint="Use postgresql://…, mysql://… (MariaDB too), sqlite:///path/to/file.db, "
+        "mssql+pymssql://… or mssql+pytds://… (SQL Server), oracle+oracledb://… (Oracle).",
     )
+
+
+class MigrationSource(Protocol):
+    """What the migration service needs from a source, whichever path reads it."""
+
+    display: str
+    kind: SourceKind
+    via: str
+    checksum_basis: str
+    con: duckdb.DuckDBPyConnection  # also reads the warehouse side of the checksums
+
+    @property
+    def default_schema(self) -> str: ...
+    def tables(
+        self, *, schemas: list[str] | None = None, names: list[str] | None = None
+    ) -> list[SourceTable]: ...
+    def count_rows(self, table: SourceTable) -> int: ...
+    def read(
+        self,
+        table: SourceTable,
+        plans: list[ColumnPlan],
+        *,
+        on_rows: Callable[[int], None] | None = None,
+    ) -> Iterator[pa.Table]: ...
+    def source_checksums(self, table: SourceTable, plans: list[ColumnPlan]) -> Checksums: ...
+    def close(self) -> None: ...
+
+
+def open_source(url: str, *, via: str = "auto") -> MigrationSource:
+    """The source read by DuckDB's scanner where one exists, else (or on request) by SQLAlchemy."""
+    if via not in VIAS:
+        raise InvalidInput(f"Unknown reading path {via!r}.", hint=f"Use one of: {', '.join(VIAS)}.")
+    kind = source_kind(os.path.expandvars(url))
+    if via == "duckdb" and kind not in SCANNER_KINDS:
+        raise InvalidInput(
+            f"DuckDB has no scanner for {kind} sources.",
+            hint="Leave out --via (or use --via sqlalchemy): they are read through SQLAlchemy.",
+        )
+    if via == "sqlalchemy" or kind not in SCANNER_KINDS:
+        from kho.migrate.generic import GenericSource
+
+        return GenericSource(url)
+    return Source(url)
+
+
+def choose_tables(
+    found: list[SourceTable], *, schemas: list[str] | None, names: list[str] | None, display: str
+) -> list[SourceTable]:
+    """Tables filtered by schema and by ``table`` or ``schema.table`` names; unknown names refused."""
+    chosen = [t for t in found if t.schema in schemas] if schemas else found
+    if names:
+        wanted = set(names)
+        chosen = [t for t in chosen if t.name in wanted or t.qualified in wanted]
+        missing = wanted - {t.name for t in chosen} - {t.qualified for t in chosen}
+        if missing:
+            raise NotFound(
+                f"No table {', '.join(sorted(missing))} in {display}.",
+                hint="Tables there: " + ", ".join(t.qualified for t in found),
+            )
+    return chosen
 
 
 class Source:
     """An attached source database (DuckDB alias ``src``) plus the warehouse reader."""
 
+    via = "duckdb"
+    checksum_basis = "source"
+
     def __init__(self, url: str) -> None:
         self.url = os.path.expandvars(url)
         self.display = safe_url(url)
         self.kind = source_kind(self.url)
+        if self.kind not in SCANNER_KINDS:
+            raise InvalidInput(  # only `kho sync` builds a scanner Source for any URL
+                f"Syncing reads PostgreSQL, MySQL/MariaDB and SQLite sources; {self.display} is "
+                f"{self.kind}.",
+                hint="Migrate it with `kho migrate`, and run `kho migrate --force` again to "
+                "refresh the copy.",
+            )
         self.con = _connect(self.kind)
         self._database = ""
         self._attach()
@@ -95,6 +188,30 @@ class Source:
     def relation(self, table: SourceTable) -> str:
         """A DuckDB expression naming the source table."""
         return f"src.{_quote(table.schema)}.{_quote(table.name)}"
+
+    def count_rows(self, table: SourceTable) -> int:
+        """Rows in the source table now."""
+        row = self.con.execute(f"SELECT count(*) FROM {self.relation(table)}").fetchone()
+        return int(row[0]) if row else 0
+
+    def read(
+        self,
+        table: SourceTable,
+        plans: list[ColumnPlan],
+        *,
+        on_rows: Callable[[int], None] | None = None,
+    ) -> Iterator[pa.Table]:
+        """The table's rows as planned, in Arrow batches."""
+        from kho.migrate.transfer import read_batches, select_sql
+
+        sql = select_sql(self.relation(table), plans)
+        return read_batches(self.con, sql, plans, on_rows=on_rows)
+
+    def source_checksums(self, table: SourceTable, plans: list[ColumnPlan]) -> Checksums:
+        """Counts and checksums computed by a query on the source, through the scanner."""
+        from kho.migrate.transfer import checksums
+
+        return checksums(self.con, self.relation(table), [p.expr for p in plans])
 
     def _attach(self) -> None:
         target, kind = self._attach_target()
@@ -136,18 +253,9 @@ class Source:
         self, *, schemas: list[str] | None = None, names: list[str] | None = None
     ) -> list[SourceTable]:
         """Base tables, filtered by schema and by ``table`` or ``schema.table`` names."""
-        found = self._list_tables()
-        if schemas:
-            found = [t for t in found if t.schema in schemas]
-        if names:
-            wanted = set(names)
-            found = [t for t in found if t.name in wanted or t.qualified in wanted]
-            missing = wanted - {t.name for t in found} - {t.qualified for t in found}
-            if missing:
-                raise NotFound(
-                    f"No table {', '.join(sorted(missing))} in {self.display}.",
-                    hint="Tables there: " + ", ".join(t.qualified for t in self._list_tables()),
-                )
+        found = choose_tables(
+            self._list_tables(), schemas=schemas, names=names, display=self.display
+        )
         for table in found:
             table.columns = self._columns(table)
         self._add_comments_and_keys(found)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
 
-    from kho.migrate.sources import Source, SourceTable
+    from kho.migrate.sources import SourceTable
 
 BATCH_ROWS = 100_000
 _PASS = {
@@ -51,6 +51,12 @@ class ColumnPlan:
     note: str | None = None
     legacy: str | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+    source_type: str = ""
+
+    @property
+    def declared_type(self) -> str:
+        """The type as the source declares it (the scanner path only knows DuckDB's view)."""
+        return self.source_type or self.duck_type
 
 
 def plan_columns(table: SourceTable) -> list[ColumnPlan]:
@@ -63,6 +69,8 @@ def plan_columns(table: SourceTable) -> list[ColumnPlan]:
         name = _unique(slugify(col.name), used)
         plan = _plan_one(col.name, name, col.duck_type, col.comment)
         _apply_declared_decimal(plan, col.declared)
+        plan.source_type = col.source_type or ""
+        plan.note = "; ".join(n for n in (col.note, plan.note) if n) or None
         plans.append(plan)
     return plans
 
@@ -131,9 +139,20 @@ def read_batches(
     import pyarrow as pa
 
     reader = con.execute(sql).to_arrow_reader(BATCH_ROWS)
+    tables = (pa.Table.from_batches([batch]) for batch in reader)
+    yield from repair_batches(tables, plans, on_rows=on_rows, empty=reader.schema.empty_table())
+
+
+def repair_batches(
+    tables: Iterable[pa.Table],
+    plans: list[ColumnPlan],
+    *,
+    on_rows: Callable[[int], None] | None = None,
+    empty: pa.Table | None = None,
+) -> Iterator[pa.Table]:
+    """Legacy text detected on the first batch and repaired in every batch; rows reported."""
     first = True
-    for batch in reader:
-        table = pa.Table.from_batches([batch])
+    for table in tables:
         if first:
             detect_legacy_columns(table, plans)
             first = False
@@ -141,8 +160,8 @@ def read_batches(
         if on_rows:
             on_rows(table.num_rows)
         yield table
-    if first:
-        yield reader.schema.empty_table()
+    if first and empty is not None:
+        yield empty
 
 
 def detect_legacy_columns(table: pa.Table, plans: list[ColumnPlan]) -> None:
@@ -183,9 +202,10 @@ def checksum_sql(relation: str, exprs: Sequence[str]) -> str:
     return f"SELECT {', '.join(parts)} FROM {relation}"
 
 
-def checksums(
-    con: duckdb.DuckDBPyConnection, relation: str, exprs: Sequence[str]
-) -> tuple[int, list[tuple[int, str | None]]]:
+Checksums = tuple[int, list[tuple[int, str | None]]]
+
+
+def checksums(con: duckdb.DuckDBPyConnection, relation: str, exprs: Sequence[str]) -> Checksums:
     """Row count and (non-null count, hash sum) per expression, computed by DuckDB."""
     row = con.execute(checksum_sql(relation, exprs)).fetchone()
     assert row is not None
@@ -194,12 +214,14 @@ def checksums(
 
 
 def compare_columns(
-    source: Source, table: SourceTable, plans: list[ColumnPlan], warehouse_scan: str
-) -> tuple[int, int, list[dict[str, Any]]]:
-    """Source rows, warehouse rows and a per-column comparison of counts and checksums."""
-    src_rows, src = checksums(source.con, source.relation(table), [p.expr for p in plans])
-    names = ['"' + p.name + '"' for p in plans]
-    wh_rows, wh = checksums(source.con, warehouse_scan, names)
+    plans: list[ColumnPlan], source: Checksums, warehouse: Checksums, *, basis: str
+) -> list[dict[str, Any]]:
+    """Per column, the source and warehouse null counts and checksums and whether they agree.
+
+    ``basis`` says where the source side was computed: ``source`` (a query on the source) or
+    ``received rows`` (the rows as the driver delivered them).
+    """
+    (src_rows, src), (wh_rows, wh) = source, warehouse
     out = []
     for plan, (s_count, s_hash), (w_count, w_hash) in zip(plans, src, wh, strict=True):
         compared = plan.legacy is None
@@ -208,15 +230,16 @@ def compare_columns(
             {
                 "name": plan.name,
                 "source": plan.source,
-                "source_type": plan.duck_type,
+                "source_type": plan.declared_type,
                 "kind": plan.kind,
                 "source_nulls": src_rows - s_count,
                 "warehouse_nulls": wh_rows - w_count,
                 "source_checksum": s_hash,
                 "warehouse_checksum": w_hash,
                 "checksum_compared": compared,
+                "checksum_basis": basis,
                 "status": "ok" if ok else "mismatch",
                 "note": plan.note,
             }
         )
-    return src_rows, wh_rows, out
+    return out

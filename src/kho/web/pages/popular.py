@@ -12,8 +12,9 @@ from fastapi.responses import HTMLResponse
 from kho.access.actors import Actor
 from kho.catalog import models as m
 from kho.catalog.views import ViewCount, most_viewed
+from kho.errors_i18n import translate
 from kho.platform import Platform
-from kho.web.pages.render import render
+from kho.web.pages.render import render, request_language
 
 POPULAR_DAYS = 30
 SLUG = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
@@ -66,7 +67,8 @@ def is_limited(platform: Platform, actor: Actor, ds: m.Dataset) -> bool:
 def hidden_dataset(request: Request, actor: Actor, slug: str, detail: str) -> HTMLResponse:
     """The 404 of a dataset the visitor may not see (or that does not exist: the page cannot tell),
     with the next step: sign in and come back, or ask the owner for access."""
-    context: dict[str, Any] = {"status": 404, "detail": detail, "actor": actor}
+    shown = translate(detail, request_language(request))
+    context: dict[str, Any] = {"status": 404, "detail": shown, "actor": actor}
     if SLUG.match(slug):
         context["access_slug"] = slug
     return render(request, "error.html", context, status=404)

@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from kho.errors_i18n import translate
 from kho.ingest.reasons import translate_reason
 from kho.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_date, format_number, gettext
 
@@ -78,6 +79,7 @@ def helpers(request: Request, lang: str) -> dict[str, Any]:
         "cell": lambda value: format_cell(value, lang),
         "url_with": url_with,
         "reason": lambda text: translate_reason(text, lang),
+        "translate": lambda text: translate(str(text or ""), lang),  # a service message, in English
         "other_lang": "en" if lang == "vi" else "vi",
     }
 

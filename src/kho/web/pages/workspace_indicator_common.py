@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -81,6 +82,15 @@ def parse_number(raw: object, lang: str) -> float | None:
             text=shown_text,
         )
     return value
+
+
+def number_text(value: float | None, lang: str) -> str:
+    """A stored number as a person would type it back into a form: every decimal kept, none added."""
+    if value is None:
+        return ""
+    exponent = Decimal(repr(value)).normalize().as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return format_number(value, lang, decimals=min(decimals, 10))
 
 
 def parse_range(value: float | None, low: float | None, high: float | None) -> None:
@@ -199,6 +209,7 @@ def overview(
     visible = {s.code: s for s in ind.list_indicators(actor=actor)}
     defs = {code: ind.definition(code) for code in visible}
     awaiting = [x for x in ind.targets.awaiting(actor) if x.indicator in visible]
+    entries = [x for x in ind.reporting.awaiting(actor) if x.indicator in visible]
     return render(
         request,
         "workspace/indicators.html",
@@ -214,9 +225,8 @@ def overview(
             "in_force": {
                 x.id: ind.targets.effective(x.indicator, x.org, x.period)[0] for x in awaiting
             },
-            "awaiting_entries": [
-                x for x in ind.reporting.awaiting(actor) if x.indicator in visible
-            ],
+            "awaiting_entries": entries,
+            "sent_back_before": ind.reporting.histories([x.id for x in entries]),
             "my_proposals": [x for x in ind.targets.proposals_of(actor) if x.indicator in visible],
             "my_entries": [x for x in ind.reporting.entries_of(actor) if x.indicator in visible],
             "names": {

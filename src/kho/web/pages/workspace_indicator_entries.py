@@ -1,5 +1,6 @@
 """Reported values in the workspace: a unit enters its value (or numerator and denominator and a
-comment) for a period; an editor or admin of a unit above approves it or sends it back."""
+comment) for a period; an editor or admin of a unit above approves it or sends it back with a reason
+the unit sees on this page, with its earlier value filled in to correct and send again."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from kho.web.pages.workspace_indicator_common import (
     back,
     current_quarter,
     explain,
+    number_text,
     overview,
     page_context,
     parse_note,
@@ -41,9 +43,8 @@ def enter_page(
     org: Annotated[str, Query(max_length=200)] = "",
     period: Annotated[str, Query(max_length=MAX_FIELD)] = "",
 ) -> Response:
-    return _enter(
-        request, platform, visitor, code, {"org": org, "period": period or current_quarter()}
-    )
+    values = {"org": org, "period": period or current_quarter()}
+    return _enter(request, platform, visitor, code, values, prefill=True)
 
 
 def _enter(
@@ -55,7 +56,9 @@ def _enter(
     *,
     error: str = "",
     status: int = 200,
+    prefill: bool = False,
 ) -> Response:
+    """The entry form; with ``prefill`` a value not yet approved is filled in to be corrected."""
     with shown():
         d = platform.indicators.get(code, actor=visitor.actor)
     if d.type != "reported":
@@ -68,6 +71,9 @@ def _enter(
     units = sorted(acting_orgs(visitor.actor))
     org = values.get("org") if values.get("org") in units else (units[0] if units else "")
     entries = platform.indicators.reporting.entries(code) if d.type == "reported" else []
+    current = _current(entries, org, values.get("period", ""))
+    if prefill and current is not None and current.status != "approved":
+        values = {**values, **_typed_back(current, d, visitor.lang)}
     return render(
         request,
         "workspace/indicators_enter.html",
@@ -83,12 +89,35 @@ def _enter(
                 if e.org in units
                 or platform.indicators.reporting.may_decide(visitor.actor, code, e.org)
             ],
+            "current": current,
             "values": values,
             "error": error,
         },
         visitor=visitor,
         status=status,
     )
+
+
+def _current(entries: list[Any], org: str | None, period: str) -> Any:
+    """The unit's entered value for the period in the form, if there is one."""
+    from kho.indicators import periods
+
+    try:
+        pid = periods.parse(period[:MAX_FIELD]).id
+    except InvalidInput:
+        return None
+    return next((e for e in entries if e.org == org and e.period == pid), None)
+
+
+def _typed_back(e: Any, d: Any, lang: str) -> dict[str, str]:
+    """An entered value as form text in the reader's number format (a ratio by its parts)."""
+    return {
+        "period": e.period,
+        "value": "" if d.aggregation == "ratio" else number_text(e.value, lang),
+        "numerator": number_text(e.numerator, lang),
+        "denominator": number_text(e.denominator, lang),
+        "note": e.note or "",
+    }
 
 
 @router.post("/workspace/indicators/{code}/enter")
@@ -216,6 +245,8 @@ def decide_entry(
             )
         if entry.status != "submitted":
             raise Invalid(_("This value was already decided; nothing changed."))
+        if decision == "send-back" and not text:
+            raise Invalid(_("Say why you send it back, so the unit knows what to change."))
         reporting.decide(
             code, org, period, approve=decision == "approve", actor=visitor.actor, note=text
         )

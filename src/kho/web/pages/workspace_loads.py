@@ -23,6 +23,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 
 from kho.errors import InvalidInput, KhoError, NotFound
+from kho.errors_i18n import translate
 from kho.ingest.models import MODES
 from kho.web.deps import PlatformDep
 from kho.web.pages.workspace_common import (
@@ -175,8 +176,10 @@ def upload(
         form = _parse(values)
         path = _save(platform, file)
     except (KhoError, ValueError) as exc:
-        if background:
-            return JSONResponse({"error": form_error(exc)}, status_code=400)
+        if background:  # read by workspace.js, shown as it is: in the visitor's language
+            return JSONResponse(
+                {"error": translate(form_error(exc), visitor.lang)}, status_code=400
+            )
         return _upload_form(request, platform, visitor, values, error=form_error(exc), status=400)
     if background:
         job = _start(platform, visitor, form, path, source_name=file.filename or path.name)
@@ -195,8 +198,9 @@ def job_status(job_id: str, visitor: VisitorDep) -> JSONResponse:
     try:
         job = jobs.get(job_id, user_id=visitor.actor.user_id)
     except NotFound as exc:
-        return JSONResponse({"error": exc.message}, status_code=404)
+        return JSONResponse({"error": translate(exc.message, visitor.lang)}, status_code=404)
     body = asdict(job) | {"seconds": round(time.monotonic() - job.started, 1)}
+    body["error"] = translate(job.error, visitor.lang)  # the job keeps English, like the API
     if job.load_id is not None:
         body["report_url"] = f"/workspace/loads/{job.load_id}"
     return JSONResponse(body)
