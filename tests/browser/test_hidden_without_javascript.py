@@ -6,9 +6,7 @@ from __future__ import annotations
 import pytest
 
 pytestmark = pytest.mark.browser
-BAR_CHART = (
-    "/datasets/dan_so_trung_binh/chart?type=bar&x=nam&y=dan_so_trung_binh_tong_so&agg=sum"
-)
+BAR_CHART = "/datasets/dan_so_trung_binh/chart?type=bar&x=nam&y=dan_so_trung_binh_tong_so&agg=sum"
 DATASET = "/datasets/dan_so_trung_binh"
 
 

@@ -19,7 +19,8 @@ def migrate(
     source: Annotated[
         str,
         typer.Argument(
-            help="postgresql://…, mysql://… (MariaDB), sqlite:///file.db — or `report [ID]`, `runs`."
+            help="postgresql://…, mysql://… (MariaDB), sqlite:///file.db, mssql+pymssql://… "
+            "(SQL Server), oracle+oracledb://… — or `report [ID]`, `runs`."
         ),
     ],
     run_id: Annotated[
@@ -41,6 +42,13 @@ def migrate(
     force: Annotated[
         bool, typer.Option("--force", help="Copy again tables already migrated and matching.")
     ] = False,
+    via: Annotated[
+        str,
+        typer.Option(
+            help="auto: DuckDB's scanner for PostgreSQL, MySQL, SQLite, SQLAlchemy for SQL Server "
+            "and Oracle | duckdb | sqlalchemy (the generic path for any source)."
+        ),
+    ] = "auto",
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Migrate tables of a legacy database into datasets, verify counts and checksums, report."""
@@ -68,6 +76,7 @@ def migrate(
                 prefix=prefix,
                 force=force,
                 progress=progress,
+                via=via,
             )
     if json_out:
         print_json(report.model_dump(mode="json"))
@@ -83,7 +92,8 @@ def render(report: MigrationReport) -> None:
 
     L = lang()
     console.print(
-        f"\n[bold]{t('migration', L)} #{report.id}[/] {report.source} → {report.org_code}: "
+        f"\n[bold]{t('migration', L)} #{report.id}[/] {report.source} ({report.via}) → "
+        f"{report.org_code}: "
         f"{report.status} ({_counts(report.counts())})"
     )
     heads = ("table", "dataset", "status", "source_rows", "warehouse_rows", "key", "notes")

@@ -113,18 +113,15 @@ class GenericSource:
         self, *, schemas: list[str] | None = None, names: list[str] | None = None
     ) -> list[SourceTable]:
         """Base tables, filtered by schema and by ``table`` or ``schema.table`` names."""
-        schemas = [self._normal(s) for s in schemas] if schemas else None
-        names = [".".join(map(self._normal, n.split("."))) for n in names] if names else None
+        dialect = self.engine.dialect
+        schemas = [normal_name(dialect, s) for s in schemas] if schemas else None
+        if names:
+            names = [".".join(normal_name(dialect, p) for p in n.split(".")) for n in names]
         listed = self._list_tables(schemas or self._default_schemas(names or []))
         chosen = choose_tables(listed, schemas=schemas, names=names, display=self.display)
         for schema in dict.fromkeys(t.schema for t in chosen):
             self._describe(schema, [t for t in chosen if t.schema == schema])
         return chosen
-
-    def _normal(self, name: str) -> str:
-        """A name as the inspector reports it (Oracle: case-insensitive names in lower case)."""
-        dialect = self.engine.dialect
-        return str(dialect.normalize_name(name)) if dialect.requires_name_normalize else name
 
     def _default_schemas(self, names: list[str]) -> list[str]:
         existing = self._inspector.get_schema_names()
@@ -178,7 +175,7 @@ class GenericSource:
     ) -> None:
         reads = []
         for col in reflected:
-            declared = unknown.get(col["name"]) or self._declared(col["type"])
+            declared = unknown.get(col["name"]) or declared_type(col["type"], self.engine.dialect)
             mapping = map_type(col["type"], self.kind, declared)
             table.columns.append(
                 SourceColumn(
@@ -191,14 +188,6 @@ class GenericSource:
             )
             reads.append(ColumnRead(col["name"], col["type"], mapping))
         self._reads[table.qualified] = reads
-
-    def _declared(self, sa_type: Any) -> str:
-        """The type as the source would write it, without MySQL's character set and collation."""
-        try:
-            text = str(sa_type.compile(dialect=self.engine.dialect))
-        except Exception:  # noqa: BLE001 - a type SQLAlchemy cannot render is named by its class
-            text = type(sa_type).__name__
-        return re.sub(r"\s+(CHARACTER SET|COLLATE)\s+\S+", "", text)
 
     # -- rows --------------------------------------------------------------------------------
 
@@ -326,12 +315,37 @@ def open_engine(url: URL, display: str) -> Engine:
     return engine
 
 
+def declared_type(sa_type: Any, dialect: sa.Dialect) -> str:
+    """The type as the source would write it, without MySQL's character set and collation."""
+    try:
+        text = str(sa_type.compile(dialect=dialect))
+    except Exception:  # noqa: BLE001 - a type SQLAlchemy cannot render is named by its class
+        text = type(sa_type).__name__
+    return re.sub(r"\s+(CHARACTER SET|COLLATE)\s+\S+", "", text)
+
+
+def normal_name(dialect: sa.Dialect, name: str) -> str:
+    """A name as the inspector reports it (Oracle: case-insensitive names in lower case)."""
+    return dialect.normalize_name(name) if dialect.requires_name_normalize else name
+
+
 def reason(exc: BaseException) -> str:
     """The driver's own message on one line (pymssql's comes as bytes with newlines)."""
     orig = getattr(exc, "orig", None) or exc
-    parts = [a.decode(errors="replace") if isinstance(a, bytes) else str(a) for a in orig.args]
-    text = " ".join(" ".join(parts).split()) or type(orig).__name__
+    lines = (line.strip() for text in _texts(orig.args) for line in text.splitlines())
+    text = " ".join(dict.fromkeys(line for line in lines if line)) or type(orig).__name__
     return text[:400]
+
+
+def _texts(value: object) -> Iterator[str]:
+    """The strings inside an exception's arguments (nested tuples, bytes), in order."""
+    if isinstance(value, tuple | list):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, bytes):
+        yield value.decode(errors="replace")
+    else:
+        yield str(value)
 
 
 def _select(table: SourceTable, reads: list[ColumnRead], dialect: str) -> sa.Select[Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from kho.errors import InvalidInput
@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from kho.migrate.transfer import Checksums
 
 
-def to_arrow(values: Sequence[Any], arrow_type: pa.DataType, *, column: str, duck_type: str) -> pa.Array:
+def to_arrow(
+    values: Sequence[Any], arrow_type: pa.DataType, *, column: str, duck_type: str
+) -> pa.Array:
     """One column as Arrow; values the driver gave in another Python type are converted first."""
     import pyarrow as pa
 
@@ -61,8 +63,8 @@ def _normalise(value: Any, arrow_type: pa.DataType) -> Any:
         value = value.read()
     if pa.types.is_floating(arrow_type) and isinstance(value, Decimal):
         return float(value)
-    if pa.types.is_decimal(arrow_type) and isinstance(value, float):
-        return Decimal(repr(value))
+    if pa.types.is_decimal(arrow_type) and isinstance(value, float | int | str):
+        return _to_decimal(value, arrow_type.scale)
     if pa.types.is_time(arrow_type) and isinstance(value, timedelta):
         in_day = timedelta(0) <= value < timedelta(days=1)
         return (datetime.min + value).time() if in_day else value
@@ -72,6 +74,16 @@ def _normalise(value: Any, arrow_type: pa.DataType) -> Any:
     if pa.types.is_binary(arrow_type) and isinstance(value, bytearray | memoryview):
         return bytes(value)
     return value
+
+
+def _to_decimal(value: float | int | str, scale: int) -> Decimal | float | int | str:
+    """A number rounded half away from zero to the column's scale, as DuckDB's cast rounds."""
+    try:
+        return Decimal(value).quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+    except (
+        ArithmeticError
+    ):  # text that is no number, NaN, or too many digits: refused by the caller
+        return value
 
 
 def trim_padding(array: pa.Array) -> pa.Array:

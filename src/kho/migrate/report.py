@@ -33,6 +33,7 @@ class MigrationReport(BaseModel):
     id: int
     source: str
     kind: str
+    via: str = "duckdb"
     org_code: str
     status: str
     started_at: datetime
@@ -67,6 +68,7 @@ def run_report(run: t.MigrationRun, rows: list[t.MigrationTable]) -> MigrationRe
         id=run.id,
         source=run.source,
         kind=run.kind,
+        via=(run.options or {}).get("via", "duckdb"),
         org_code=run.org_code,
         status=run.status,
         started_at=run.started_at,

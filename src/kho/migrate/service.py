@@ -14,7 +14,7 @@ from kho.migrate.report import MigrationReport, run_report
 
 if TYPE_CHECKING:
     from kho.access.actors import Actor
-    from kho.migrate.sources import Source, SourceTable
+    from kho.migrate.sources import MigrationSource, SourceTable
     from kho.platform import Platform
 
 
@@ -44,12 +44,17 @@ class Migrator:
         prefix: str | None = None,
         force: bool = False,
         progress: Progress | None = None,
+        via: str = "auto",
     ) -> MigrationReport:
-        """Migrate every chosen table; one failing table is reported and the rest go on."""
-        from kho.migrate.sources import Source
+        """Migrate every chosen table; one failing table is reported and the rest go on.
+
+        ``via``: ``auto`` (DuckDB's scanner where there is one, else SQLAlchemy), ``duckdb`` or
+        ``sqlalchemy`` (the generic path, e.g. to check it against a scanner-read database).
+        """
+        from kho.migrate.sources import open_source
 
         org = self._org(org_code)
-        source = Source(url)
+        source = open_source(url, via=via)
         try:
             found = source.tables(schemas=schemas, names=tables)
             if not found:
@@ -100,7 +105,7 @@ class Migrator:
     def _one(
         self,
         run_id: int,
-        source: Source,
+        source: MigrationSource,
         table: SourceTable,
         org: str,
         prefix: str | None,
@@ -124,7 +129,7 @@ class Migrator:
 
     def _copy(
         self,
-        source: Source,
+        source: MigrationSource,
         table: SourceTable,
         slug: str,
         org: str,
@@ -132,7 +137,7 @@ class Migrator:
         force: bool,
         progress: Progress | None,
     ) -> dict[str, Any]:
-        from kho.migrate.transfer import compare_columns, plan_columns, read_batches, select_sql
+        from kho.migrate.transfer import checksums, compare_columns, plan_columns
 
         plans = plan_columns(table)
         key = [p.name for p in plans if p.source in table.key]
@@ -149,12 +154,14 @@ class Migrator:
         if not force and self._already_done(source, table, ident):
             return {"status": "skipped", "notes": ["already migrated with matching rows"]}
         on_rows = progress.rows_done if progress else None
-        batches = read_batches(
-            source.con, select_sql(source.relation(table), plans), plans, on_rows=on_rows
-        )
+        batches = source.read(table, plans, on_rows=on_rows)
         written = self.platform.warehouse.write(ident, batches, mode="replace")
+        src_rows, src = source.source_checksums(table, plans)
         scan = self.platform.warehouse.scan_sql(ident)
-        src_rows, wh_rows, columns = compare_columns(source, table, plans, scan)
+        wh_rows, wh = checksums(source.con, scan, ['"' + p.name + '"' for p in plans])
+        columns = compare_columns(
+            plans, (src_rows, src), (wh_rows, wh), basis=source.checksum_basis
+        )
         reg.write_dictionary(self.sessions, res_id, plans, key=key)
         reg.record_load(
             self.sessions,
@@ -177,7 +184,7 @@ class Migrator:
             "snapshot_id": written.snapshot_id,
         }
 
-    def _already_done(self, source: Source, table: SourceTable, ident: str) -> bool:
+    def _already_done(self, source: MigrationSource, table: SourceTable, ident: str) -> bool:
         with self.sessions() as s:
             done = s.scalar(
                 select(t.MigrationTable.source_rows)
@@ -192,8 +199,7 @@ class Migrator:
             )
         if done is None or not self.platform.warehouse.exists(ident):
             return False
-        row = source.con.execute(f"SELECT count(*) FROM {source.relation(table)}").fetchone()
-        current = int(row[0]) if row else -1
+        current = source.count_rows(table)
         return current == done == self.platform.warehouse.row_count(ident)
 
     # -- bookkeeping -------------------------------------------------------------------------
@@ -216,7 +222,7 @@ class Migrator:
 
     def _start_run(
         self,
-        source: Source,
+        source: MigrationSource,
         org: str,
         actor: Actor,
         schemas: list[str] | None,
@@ -228,7 +234,12 @@ class Migrator:
                 source=source.display,
                 kind=source.kind,
                 org_code=org,
-                options={"schemas": schemas or [], "tables": tables or [], "prefix": prefix},
+                options={
+                    "schemas": schemas or [],
+                    "tables": tables or [],
+                    "prefix": prefix,
+                    "via": source.via,
+                },
                 status="running",
                 actor=str(actor),
                 started_at=reg.now(),
@@ -250,7 +261,9 @@ class Migrator:
                 status = "ok" if states <= {"ok", "skipped"} else "with_errors"
             run.status, run.finished_at = status, reg.now()
 
-    def _start_table(self, run_id: int, source: Source, table: SourceTable, slug: str) -> int:
+    def _start_table(
+        self, run_id: int, source: MigrationSource, table: SourceTable, slug: str
+    ) -> int:
         with self.sessions() as s, s.begin():
             row = t.MigrationTable(
                 run_id=run_id,

@@ -18,6 +18,9 @@ first (first match wins), then the generic ones; a type nothing matches is read 
 | mssql      | money / smallmoney                         | DECIMAL(19,4) / (10,4)   | raw   |
 | mssql      | timestamp (rowversion); sql_variant        | BLOB; VARCHAR            | raw; text |
 | mysql      | unsigned integers; YEAR; BIT; SET; TIME    | U…INT; INTEGER; BIGINT; VARCHAR; TIME | raw/typed |
+| mysql      | FLOAT; REAL, DOUBLE                        | FLOAT; DOUBLE            | typed |
+| sqlite     | INTEGER; REAL (both 8 bytes)               | BIGINT; DOUBLE           | typed |
+| sqlite     | NUMERIC(p,s) (stored as REAL)              | DECIMAL(p,s), rounded to s | raw |
 | any        | boolean (SQL Server bit)                   | BOOLEAN                  | typed |
 | any        | numeric(p,s), p ≤ 38                       | DECIMAL(p,s)             | typed |
 | any        | numeric without precision or p > 38        | DOUBLE                   | raw   |
@@ -49,6 +52,7 @@ if TYPE_CHECKING:
     from sqlalchemy.sql.elements import ColumnElement
 
 ReadMode = Literal["typed", "raw", "text", "utc"]
+_ORACLE_DATE = "Oracle DATE (has a time of day) kept as timestamp"
 PADDED_CHAR = ("postgresql", "mssql", "oracle")  # dialects whose CHAR(n) pads with spaces
 
 
@@ -126,13 +130,26 @@ def _oracle_float(t: Any, _source: str) -> TypeMapping:
     return TypeMapping("FLOAT" if small else "DOUBLE")
 
 
+def _sqlite_numeric(t: Any, source: str) -> TypeMapping:
+    """SQLite keeps NUMERIC(p,s) as REAL: the float is rounded to the scale here, as DuckDB does."""
+    found = _numeric(t, source)
+    return TypeMapping(found.duck_type, "raw", found.note)
+
+
+def _mysql_float(t: Any, _source: str) -> TypeMapping:
+    """MySQL FLOAT is 4 bytes (FLOAT(p) with p > 24 is a DOUBLE); REAL and DOUBLE are 8."""
+    return TypeMapping("DOUBLE" if t.precision is not None and t.precision > 24 else "FLOAT")
+
+
 def _mysql_integer(t: Any, _source: str) -> TypeMapping | None:
     if not getattr(t, "unsigned", False):
         return None
     name = type(t).__name__
     if name == "BIGINT":
         return TypeMapping("UBIGINT", "raw")
-    return TypeMapping({"TINYINT": "UTINYINT", "SMALLINT": "USMALLINT"}.get(name, "UINTEGER"), "raw")
+    return TypeMapping(
+        {"TINYINT": "UTINYINT", "SMALLINT": "USMALLINT"}.get(name, "UINTEGER"), "raw"
+    )
 
 
 # -- generic rules -------------------------------------------------------------------------------
@@ -166,7 +183,9 @@ def _datetime(t: Any, _source: str) -> TypeMapping:
 
 
 def _time(t: Any, source: str) -> TypeMapping:
-    return TypeMapping("VARCHAR", "text", f"{source} kept as text") if t.timezone else TypeMapping("TIME")
+    if t.timezone:
+        return TypeMapping("VARCHAR", "text", f"{source} kept as text")
+    return TypeMapping("TIME")
 
 
 def _array(t: Any, source: str) -> TypeMapping:
@@ -180,7 +199,7 @@ def _rules() -> list[tuple[str, type[Any], Rule]]:
     from sqlalchemy.dialects import mssql, mysql, oracle
 
     return [
-        ("oracle", oracle.DATE, _fixed("TIMESTAMP", note="Oracle DATE (has a time) kept as timestamp")),
+        ("oracle", oracle.DATE, _fixed("TIMESTAMP", note=_ORACLE_DATE)),
         ("oracle", oracle.TIMESTAMP, _oracle_timestamp),
         ("oracle", oracle.NUMBER, _oracle_number),
         ("oracle", sqltypes.INTEGER, lambda _t, s: _decimal(38, 0, s)),
@@ -194,7 +213,12 @@ def _rules() -> list[tuple[str, type[Any], Rule]]:
         ("mssql", mssql.SMALLMONEY, _fixed("DECIMAL(10,4)", "raw")),
         ("mssql", mssql.TIMESTAMP, _fixed("BLOB", "raw", "rowversion kept as binary")),
         ("mssql", mssql.SQL_VARIANT, _as_text("text")),
+        ("sqlite", sqltypes.Integer, _fixed("BIGINT")),  # SQLite integers are 8 bytes
+        ("sqlite", sqltypes.Float, _fixed("DOUBLE")),  # REAL is 8 bytes; before Numeric
+        ("sqlite", sqltypes.Numeric, _sqlite_numeric),
         ("mysql", sqltypes.Integer, _mysql_integer),
+        ("mysql", mysql.FLOAT, _mysql_float),
+        ("mysql", sqltypes.Float, _fixed("DOUBLE")),
         ("mysql", mysql.YEAR, _fixed("INTEGER")),
         ("mysql", mysql.BIT, _fixed("BIGINT")),
         ("mysql", mysql.SET, _fixed("VARCHAR", "raw")),
@@ -219,7 +243,9 @@ _RULES = _rules()
 # -- the source query and the Arrow side ------------------------------------------------------------
 
 
-def read_expression(column: Any, sa_type: Any, mapping: TypeMapping, dialect: str) -> ColumnElement[Any]:
+def read_expression(
+    column: Any, sa_type: Any, mapping: TypeMapping, dialect: str
+) -> ColumnElement[Any]:
     """The select-list expression reading one column as its mapping says."""
     import sqlalchemy as sa
 
@@ -249,7 +275,8 @@ def utc_expression(column: Any, dialect: str) -> ColumnElement[Any]:
     from sqlalchemy.dialects import mssql
 
     if dialect == "mssql":
-        return sa.cast(sa.func.switchoffset(column, "+00:00"), mssql.DATETIME2())
+        datetime2 = mssql.DATETIME2()  # type: ignore[no-untyped-call]
+        return sa.cast(sa.func.switchoffset(column, "+00:00"), datetime2)
     return sa.func.sys_extract_utc(column)  # oracle, the only other dialect with a utc rule
 
 
@@ -284,5 +311,5 @@ def arrow_type(duck_type: str) -> pa.DataType:
     if duck_type.startswith("TIMESTAMP"):
         return pa.timestamp("us", tz="UTC" if duck_type.endswith("TIME ZONE") else None)
     if duck_type in _ARROW_NAMES:
-        return getattr(pa, _ARROW_NAMES[duck_type])()  # type: ignore[no-any-return]
+        return getattr(pa, _ARROW_NAMES[duck_type])()
     return pa.string()  # a refused type: plan_columns stops the table before any value is read

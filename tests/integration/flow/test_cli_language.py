@@ -20,6 +20,7 @@ from kho.catalog.models import DatasetCreate, Organisation
 from kho.cli.main import app
 from kho.indicators.models import IndicatorDef
 from kho.platform import Platform
+from kho.settings import Settings
 
 ROWS = 1234  # one row carries 31/02/2024: 1,233 loaded, 1 rejected
 Kho = Callable[..., str]
@@ -54,7 +55,9 @@ def flat(text: str) -> str:
 
 
 @pytest.fixture
-def kho(sqlite_settings, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[Kho]:  # type: ignore[no-untyped-def]
+def kho(
+    sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Kho]:
     """Run `kho …` in-process, in the language of the test's ``lang`` parameter."""
     from kho.cli import _common
 
@@ -160,7 +163,7 @@ UNPLACED = {
 
 
 @pytest.fixture
-def provinces(sqlite_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def provinces(sqlite_settings: Settings, tmp_path: Path) -> None:
     p = Platform(sqlite_settings)
     p.init()
     p.catalog.ensure_organisation(Organisation(code="VPCP", name_vi="Văn phòng"), actor=SYSTEM)

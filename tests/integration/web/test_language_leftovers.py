@@ -157,6 +157,7 @@ async def test_chart_error_is_in_the_page_language(client: httpx.AsyncClient) ->
         in text_of(vi.text)
     )
     en = await client.get("/datasets/ho_so/chart", params={"type": "banh_xe", "lang": "en"})
-    assert "This chart could not be drawn: Unknown chart type 'banh_xe'; use bar, line, pie, map." in (
-        text_of(en.text)
+    expected = (
+        "This chart could not be drawn: Unknown chart type 'banh_xe'; use bar, line, pie, map."
     )
+    assert expected in text_of(en.text)
