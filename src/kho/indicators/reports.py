@@ -24,6 +24,7 @@ from kho.indicators.models import (
 from kho.indicators.periods import Period
 
 if TYPE_CHECKING:
+    from kho.indicators.orgtree import OrgTree
     from kho.indicators.service import Indicators
 
 
@@ -57,7 +58,8 @@ def _indicator_rows(
 ) -> tuple[list[ReportRow], dict[str, Any]]:
     prev, before = p.previous(), p.year_before()
     cur, old, older = (_by_org(svc, d, x) for x in (p, prev, before))
-    units = _units(svc, d, org, cur)
+    tree = svc.tree(d)
+    units = _units(svc, d, org, cur, tree)
     history = svc.targets.history(d.code)
     ranks = scoring.rank(
         {u: cur[u].value if u in cur else None for u in units[1:]}, direction=d.direction
@@ -72,6 +74,7 @@ def _indicator_rows(
             old.get(u),
             older.get(u),
             history,
+            tree,
             moment,
             ranks.get(u),
             len(ranks) if u != org else None,
@@ -96,11 +99,14 @@ def _row(
     prev: IndicatorValue | None,
     before: IndicatorValue | None,
     history: list[Target],
+    tree: OrgTree,
     moment: datetime,
     rank: int | None,
     rank_of: int | None,
 ) -> ReportRow:
-    target, why = svc.targets.effective(d.code, unit, p.id, as_of=moment, rows=history)
+    target, why = svc.targets.effective(
+        d.code, unit, p.id, as_of=moment, rows=history, definition=d
+    )
     actual = v.value if v else None
     status, pct = scoring.status(
         d,
@@ -117,7 +123,7 @@ def _row(
         unit=d.unit,
         direction=d.direction,
         org=unit,
-        parent=svc.tree(d).parent(unit),
+        parent=tree.parent(unit),
         period=p.id,
         actual=actual,
         numerator=v.numerator if v else None,
@@ -174,9 +180,10 @@ def _by_org(svc: Indicators, d: IndicatorDef, p: Period) -> dict[str, IndicatorV
     return {r.org_code: _value(r) for r in rows}
 
 
-def _units(svc: Indicators, d: IndicatorDef, org: str, cur: dict[str, IndicatorValue]) -> list[str]:
+def _units(
+    svc: Indicators, d: IndicatorDef, org: str, cur: dict[str, IndicatorValue], tree: OrgTree
+) -> list[str]:
     """The scope and its children: those that ever had a value, plus registered units for reported ones."""
-    tree = svc.tree(d)
     if d.type == "reported":
         known = set(cur) | set(tree.parents)
     else:

@@ -234,14 +234,16 @@ class Targets:
         *,
         as_of: datetime | None = None,
         rows: list[Target] | None = None,
+        definition: IndicatorDef | None = None,
     ) -> tuple[Target | None, str | None]:
         """The target in force and why (see docs/indicators.md, "Which target counts").
 
         For the unit, then the default ``*``: the exact period before a containing one (only for
         non-additive indicators); within a period an approved bottom-up target beats a top-down one;
-        among equals the latest set before ``as_of`` wins.
+        among equals the latest set before ``as_of`` wins. Reports looking up many units pass the
+        ``rows`` of ``history`` and the ``definition`` they already hold.
         """
-        d = self._definition(code)
+        d = definition if definition is not None else self._definition(code)
         p = periods.parse(period)
         moment = as_of or _now()
         candidates = [p]
