@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
+from tests.kho_process import free_port
+
 MYSQL_USER = "mysql"
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def available() -> str | None:
@@ -34,7 +30,7 @@ class MariaDBServer:
         self.root = Path(tempfile.mkdtemp(prefix="kho-maria-"))
         self.data = self.root / "data"
         self.socket = self.root / "mysqld.sock"
-        self.port = _free_port()
+        self.port = free_port()
         self._as_root = os.geteuid() == 0
         self.proc: subprocess.Popen[bytes] | None = None
 

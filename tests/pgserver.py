@@ -5,11 +5,12 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
 from pathlib import Path
+
+from tests.kho_process import free_port
 
 
 def _bin_dir() -> Path:
@@ -25,11 +26,6 @@ def _bin_dir() -> Path:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 class PostgresServer:
     """Owns one throwaway cluster; hands out fresh databases."""
@@ -38,7 +34,7 @@ class PostgresServer:
         self.bin = _bin_dir()
         self.root = Path(tempfile.mkdtemp(prefix="kho-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self._as_root = os.geteuid() == 0
 
     def _run(self, *args: str) -> None:

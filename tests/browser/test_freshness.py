@@ -14,14 +14,13 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.browser.conftest import ROOT, _free_port, shot
+from tests.browser.conftest import ROOT, shot
+from tests.kho_process import kho_serve
 
 pytestmark = pytest.mark.browser
 
@@ -68,23 +67,8 @@ def board_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     conn.commit()
     conn.close()
     run("sync", "run", "mot-cua", "--retries", "1", "--backoff", "0", check=False)  # exits 1
-    port = _free_port()
-    proc = subprocess.Popen([*kho, "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("kho serve did not start")
+    with kho_serve(env) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_citizen_sees_the_public_board_and_filters_it(page, board_server: str) -> None:  # type: ignore[no-untyped-def]

@@ -6,17 +6,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.browser.conftest import ROOT, shot
+from tests.kho_process import kho_serve
 
 pytestmark = pytest.mark.browser
 DOC_IMAGES = ROOT / "docs" / "img"
@@ -49,11 +47,6 @@ def keep_for_docs(path: Path) -> None:
         shutil.copy(path, DOC_IMAGES / path.name)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @pytest.fixture(scope="module")
 def map_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -71,27 +64,8 @@ def map_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         ["ingest", str(stations), "--dataset", "tram_y_te"],
     ):  # fmt: skip
         subprocess.run([*kho, *args], env=env, check=True, capture_output=True, timeout=300)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [*kho, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("kho serve did not start")
+    with kho_serve(env) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def regions(page) -> int:  # type: ignore[no-untyped-def]

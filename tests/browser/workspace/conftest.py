@@ -7,15 +7,13 @@ import csv
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.browser.conftest import _free_port
+from tests.kho_process import kho_serve
 
 PASSWORD = "mat-khau-thu-nghiem-1"
 RESTRICTED = "ho_so_dat_dai"
@@ -75,27 +73,8 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
         "--title",
         "Hồ sơ đất đai theo xã, phường",
     )
-    port = _free_port()
-    proc = subprocess.Popen(
-        [*kho, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("kho serve did not start")
+    with kho_serve(env) as base:
         yield Workspace(url=base, home=home)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture

@@ -23,14 +23,14 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.browser.conftest import ROOT, _free_port, shot
+from tests.browser.conftest import ROOT, shot
+from tests.kho_process import kho_serve
 
 pytestmark = pytest.mark.browser
 
@@ -110,27 +110,8 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     run("users", "create", "canbo", "--role", "SO-NV:editor", "--full-name", "Lê Cán Bộ")
     (home / "pack.yaml").write_text(PACK, encoding="utf-8")
     run("indicators", "load-pack", str(home / "pack.yaml"))
-    port = _free_port()
-    proc = subprocess.Popen(
-        [*kho, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("kho serve did not start")
+    with kho_serve(env) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def sign_in(page, base: str, username: str, target: str) -> None:  # type: ignore[no-untyped-def]

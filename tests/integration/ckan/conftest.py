@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from kho.catalog.models import DatasetCreate, Organisation
 from kho.platform import Platform
 from kho.web.app import create_app
 from tests.integration.web.conftest import loaded_platform, messy_dossiers_csv  # noqa: F401
+from tests.kho_process import kho_serve
 
 
 @pytest.fixture
@@ -62,11 +61,6 @@ async def ckan_client(ckan_platform: Platform) -> AsyncIterator[httpx.AsyncClien
         yield c
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -76,24 +70,5 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env.pop("KHO_DATABASE_URL", None)
     kho = [sys.executable, "-m", "kho.cli.main"]
     subprocess.run([*kho, "demo"], env=env, check=True, capture_output=True, timeout=300)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [*kho, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError("kho serve did not start")
+    with kho_serve(env) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
