@@ -96,7 +96,16 @@ def render(report: MigrationReport) -> None:
         f"{report.org_code}: "
         f"{report.status} ({_counts(report.counts())})"
     )
-    heads = ("table", "dataset", "status", "source_rows", "warehouse_rows", "key", "notes")
+    heads = (
+        "table",
+        "dataset",
+        "status",
+        "source_rows",
+        "warehouse_rows",
+        "rows_rejected",
+        "key",
+        "notes",
+    )
     grid = Table(*(t(h, L) for h in heads))
     for tb in report.tables:
         colour = {"ok": "green", "skipped": "cyan"}.get(tb.status, "red")
@@ -106,6 +115,7 @@ def render(report: MigrationReport) -> None:
             f"[{colour}]{tb.status}[/]",
             _n(tb.source_rows, L),
             _n(tb.warehouse_rows, L),
+            f"[yellow]{_n(tb.rows_rejected, L)}[/]" if tb.rows_rejected else "0",
             ", ".join(tb.key_columns),
             "; ".join(tb.notes + ([tb.error] if tb.error else [])),
         )

@@ -115,6 +115,8 @@ def _print_run(r: dict[str, Any]) -> None:
             f"   {t['table']} → {t['dataset']}: +{count(t.get('inserted', 0))} "
             f"~{count(t.get('updated', 0))} -{count(t.get('deleted', 0))} {t.get('error') or ''}"
         )
+        if t.get("warning"):
+            console.print(f"   [yellow]{t['warning']}[/]")
     if r["error"]:
         console.print(f"   [red]{r['error']}[/]")
 

@@ -72,6 +72,17 @@ def ensure_dataset(
         return res.id, res.iceberg_ident
 
 
+def resource_of(sessions: Callable[[], Session], slug: str) -> int | None:
+    """The id of a dataset's main resource, if the dataset exists."""
+    with sessions() as s:
+        found = s.scalar(
+            select(db.Resource.id)
+            .join(db.Dataset, db.Dataset.id == db.Resource.dataset_id)
+            .where(db.Dataset.slug == slug, db.Resource.name == "main")
+        )
+        return int(found) if found is not None else None
+
+
 def record_load(
     sessions: Callable[[], Session],
     resource_id: int,
@@ -83,34 +94,37 @@ def record_load(
     snapshot_id: int | None,
     error: str | None = None,
     frequency: str | None = None,
-) -> None:
-    """A row in the ingest history; a success also marks the dataset freshly loaded."""
+    rejected: int = 0,
+) -> int:
+    """A row in the ingest history (its id, under which rejects are kept); a success also marks
+    the dataset freshly loaded. ``rows`` were loaded, ``rejected`` more were read and kept out."""
     with sessions() as s, s.begin():
         res = s.get(db.Resource, resource_id)
         assert res is not None
         ds = res.dataset
-        s.add(
-            db.Load(
-                resource_id=res.id,
-                dataset_slug=ds.slug,
-                status="failed" if error else "succeeded",
-                mode=mode,
-                source_name=source[:1000],
-                source_format=source.split(":", 1)[0][:20],
-                rows_read=rows,
-                rows_loaded=0 if error else rows,
-                rows_rejected=0,
-                snapshot_id=snapshot_id,
-                report={},
-                error=error[:4000] if error else None,
-                actor=str(actor),
-                started_at=now(),
-                finished_at=now(),
-            )
+        load = db.Load(
+            resource_id=res.id,
+            dataset_slug=ds.slug,
+            status="failed" if error else "succeeded",
+            mode=mode,
+            source_name=source[:1000],
+            source_format=source.split(":", 1)[0][:20],
+            rows_read=rows + rejected,
+            rows_loaded=0 if error else rows,
+            rows_rejected=rejected,
+            snapshot_id=snapshot_id,
+            report={},
+            error=error[:4000] if error else None,
+            actor=str(actor),
+            started_at=now(),
+            finished_at=now(),
         )
+        s.add(load)
         if not error:
             ds.last_loaded_at = ds.updated_at = now()
             ds.update_frequency = ds.update_frequency or frequency
+        s.flush()
+        return load.id
 
 
 def write_dictionary(
@@ -139,6 +153,21 @@ def write_dictionary(
             col.type, col.type_detail, col.position = plan.kind, _detail(plan), position
             if not col.is_edited:
                 col.label, col.description_vi = plan.source, plan.comment
+
+
+def same_columns(
+    sessions: Callable[[], Session], resource_id: int, plans: list[ColumnPlan]
+) -> bool:
+    """Whether the dictionary holds exactly the planned columns with their planned types
+    (legacy-text conversion aside: it is only found while reading)."""
+    with sessions() as s:
+        res = s.get(db.Resource, resource_id)
+        assert res is not None
+        stored = sorted(res.columns, key=lambda c: c.position)
+        found = [(c.name, c.type, dict(c.type_detail or {})) for c in stored]
+    for _, _, detail in found:
+        detail.pop("converted_from", None)
+    return found == [(p.name, p.kind, _detail(p)) for p in plans]
 
 
 def _detail(plan: ColumnPlan) -> dict[str, object]:

@@ -3,7 +3,8 @@
 Tables, columns, comments and primary keys come from SQLAlchemy's inspector; each column type goes
 through the mapping table in `sqltypes`; rows stream through a server-side cursor in batches of
 `transfer.BATCH_ROWS`, become Arrow, are planned by DuckDB with the same expressions as the
-scanner path, and have their checksums summed as they pass (`received`). This is the path tested
+scanner path, and have their checksums summed as they pass (`received`); a value the planned type
+cannot take is cast by ingest's rules or its row kept as a reject (`misfits`). This is the path tested
 against the real PostgreSQL, MariaDB and SQLite of the test run with ``--via sqlalchemy``; SQL
 Server and Oracle go through exactly this code with their own driver and mapping rules.
 """
@@ -14,14 +15,14 @@ import importlib.util
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from kho.errors import InvalidInput, NotFound, SourceUnreadable
-from kho.migrate.received import RunningChecksums, to_arrow, trim_padding
+from kho.migrate.received import ReceivedRows, RejectLog, RunningChecksums
 from kho.migrate.sources import (
     SourceColumn,
     SourceKind,
@@ -30,7 +31,7 @@ from kho.migrate.sources import (
     safe_url,
     source_kind,
 )
-from kho.migrate.sqltypes import TypeMapping, arrow_type, map_type, read_expression
+from kho.migrate.sqltypes import TypeMapping, map_type, read_expression
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
 
     from kho.migrate.transfer import Checksums, ColumnPlan
 
-_RECEIVED = "kho_received"
 # driver name in the URL → (module that must import, what to pip install)
 _DRIVERS = {
     "psycopg": ("psycopg", "psycopg[binary]"),
@@ -204,13 +204,31 @@ class GenericSource:
         table: SourceTable,
         plans: list[ColumnPlan],
         *,
+        rejects: RejectLog,
         on_rows: Callable[[int], None] | None = None,
+        where: str = "",
     ) -> Iterator[pa.Table]:
-        """The table's rows as planned, in Arrow batches; their checksums are summed meanwhile."""
+        """The table's rows as planned (and filtered by ``where``), in Arrow batches; their
+        checksums are summed meanwhile. A row holding a value its column's type cannot take is
+        left out and logged in ``rejects``."""
         from kho.migrate.transfer import repair_batches
 
-        sums = self._sums[table.qualified] = RunningChecksums(len(plans))
-        return repair_batches(self._received(table, plans, sums), plans, on_rows=on_rows)
+        reads = self._reads[table.qualified]
+        rows = ReceivedRows(
+            self.con,
+            [r.mapping.duck_type for r in reads],
+            plans,
+            rejects,
+            where=where,
+            trim=[r.mapping.trim for r in reads],
+            key=[p.name for p in plans if p.source in table.key],
+        )
+        self._sums[table.qualified] = rows.sums
+        return repair_batches(self._received(table, reads, rows), plans, on_rows=on_rows)
+
+    def reread_as_stored(self, table: SourceTable, exc: BaseException, rejects: RejectLog) -> bool:
+        """Never: values already arrive as the driver delivers them, misfits fitted one by one."""
+        return False
 
     def source_checksums(self, table: SourceTable, plans: list[ColumnPlan]) -> Checksums:
         """Counts and checksums of the rows as received by `read` (which must have finished)."""
@@ -219,20 +237,19 @@ class GenericSource:
         return sums.result()
 
     def _received(
-        self, table: SourceTable, plans: list[ColumnPlan], sums: RunningChecksums
+        self, table: SourceTable, reads: list[ColumnRead], rows: ReceivedRows
     ) -> Iterator[pa.Table]:
         import sqlalchemy as sa
 
         from kho.migrate.transfer import BATCH_ROWS
 
-        reads = self._reads[table.qualified]
         done = 0
         with self.engine.connect() as conn:
             conn = conn.execution_options(stream_results=True, yield_per=BATCH_ROWS)
             try:
-                for rows in conn.execute(_select(table, reads, self.kind)).partitions():
-                    yield self._plan_batch(rows, reads, plans, sums)
-                    done += len(rows)
+                for batch in conn.execute(_select(table, reads, self.kind)).partitions():
+                    yield rows.batch(batch)
+                    done += len(batch)
             except (sa.exc.SQLAlchemyError, ValueError, ArithmeticError) as exc:
                 raise SourceUnreadable(
                     f"Reading {table.qualified} from {self.display} failed after {done:,} rows: "
@@ -241,31 +258,10 @@ class GenericSource:
                     "tables already copied are skipped.",
                 ) from exc
             if done == 0:
-                yield self._plan_batch([], reads, plans, sums)
-        sums.complete = True
-
-    def _plan_batch(
-        self,
-        rows: Sequence[Any],
-        reads: list[ColumnRead],
-        plans: list[ColumnPlan],
-        sums: RunningChecksums,
-    ) -> pa.Table:
-        """Received values → Arrow → the planned columns, with the batch's checksums added."""
-        import pyarrow as pa
-
-        from kho.migrate.transfer import checksums, select_sql
-
-        columns = list(zip(*rows, strict=True)) if rows else [() for _ in reads]
-        arrays = [_array(values, read) for values, read in zip(columns, reads, strict=True)]
-        received = pa.Table.from_arrays(arrays, names=[r.name for r in reads])
-        self.con.register(_RECEIVED, received)
-        try:
-            planned = self.con.execute(select_sql(_RECEIVED, plans)).to_arrow_table()
-            sums.add(checksums(self.con, _RECEIVED, [p.expr for p in plans]))
-        finally:
-            self.con.unregister(_RECEIVED)
-        return planned
+                yield rows.batch([])
+        if rows.log.rows:
+            rows.log.checksum_basis = "loaded rows"
+        rows.sums.complete = True
 
 
 def engine_url(url: str, kind: SourceKind) -> URL:
@@ -359,12 +355,6 @@ def _select(table: SourceTable, reads: list[ColumnRead], dialect: str) -> sa.Sel
             for i, r in enumerate(reads)
         ]
     )
-
-
-def _array(values: Sequence[Any], read: ColumnRead) -> pa.Array:
-    duck = read.mapping.duck_type
-    array = to_arrow(values, arrow_type(duck), column=read.name, duck_type=duck)
-    return trim_padding(array) if read.mapping.trim else array
 
 
 def _entry(found: dict[Any, Any], schema: str, name: str) -> Any:

@@ -10,11 +10,15 @@ from sqlalchemy import select
 from kho.errors import InvalidInput, NotFound
 from kho.migrate import _register as reg
 from kho.migrate import _tables as t
-from kho.migrate.report import MigrationReport, run_report
+from kho.migrate.report import Loads, MigrationReport, run_report
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from kho.access.actors import Actor
+    from kho.migrate.received import RejectLog
     from kho.migrate.sources import MigrationSource, SourceTable
+    from kho.migrate.transfer import ColumnPlan
     from kho.platform import Platform
 
 
@@ -86,7 +90,7 @@ class Migrator:
                 .where(t.MigrationTable.run_id == run.id)
                 .order_by(t.MigrationTable.id)
             ).all()
-            return run_report(run, list(rows))
+            return run_report(run, list(rows), _loads(s, list(rows)))
 
     def runs(self) -> list[dict[str, Any]]:
         """Every migration run, newest first, with table counts per status."""
@@ -137,6 +141,8 @@ class Migrator:
         force: bool,
         progress: Progress | None,
     ) -> dict[str, Any]:
+        from kho.migrate.received import RejectLog
+        from kho.migrate.sources import read_into
         from kho.migrate.transfer import checksums, compare_columns, plan_columns
 
         plans = plan_columns(table)
@@ -151,19 +157,27 @@ class Migrator:
             source=source.display,
             actor=actor,
         )
-        if not force and self._already_done(source, table, ident):
+        if not force and self._already_done(source, table, ident, res_id, plans):
             return {"status": "skipped", "notes": ["already migrated with matching rows"]}
         on_rows = progress.rows_done if progress else None
-        batches = source.read(table, plans, on_rows=on_rows)
-        written = self.platform.warehouse.write(ident, batches, mode="replace")
+        rejects = RejectLog([c.name for c in table.columns], table.key)
+        written = read_into(
+            source,
+            table,
+            plans,
+            rejects,
+            lambda batches: self.platform.warehouse.write(
+                ident, batches, mode="replace", exact_schema=True
+            ),
+            on_rows=on_rows,
+        )
         src_rows, src = source.source_checksums(table, plans)
         scan = self.platform.warehouse.scan_sql(ident)
         wh_rows, wh = checksums(source.con, scan, ['"' + p.name + '"' for p in plans])
-        columns = compare_columns(
-            plans, (src_rows, src), (wh_rows, wh), basis=source.checksum_basis
-        )
+        basis = rejects.checksum_basis or source.checksum_basis
+        columns = compare_columns(plans, (src_rows, src), (wh_rows, wh), basis=basis)
         reg.write_dictionary(self.sessions, res_id, plans, key=key)
-        reg.record_load(
+        load_id = reg.record_load(
             self.sessions,
             res_id,
             mode="migrate",
@@ -171,12 +185,16 @@ class Migrator:
             actor=actor,
             rows=written.rows_written,
             snapshot_id=written.snapshot_id,
+            rejected=rejects.rows,
         )
+        if rejects.rows:
+            self.platform.ingest.rejects.save(load_id, rejects.frame())
         ok = src_rows == wh_rows and all(c["status"] == "ok" for c in columns)
         notes = [f"{p.name}: {p.note}" for p in plans if p.note]
+        notes += _read_notes(rejects, plans, slug, rows=src_rows) + written.schema_changes
         return {
             "status": "ok" if ok else "mismatch",
-            "source_rows": src_rows,
+            "source_rows": src_rows + rejects.rows,
             "warehouse_rows": wh_rows,
             "key_columns": key,
             "columns": columns,
@@ -184,10 +202,19 @@ class Migrator:
             "snapshot_id": written.snapshot_id,
         }
 
-    def _already_done(self, source: MigrationSource, table: SourceTable, ident: str) -> bool:
+    def _already_done(
+        self,
+        source: MigrationSource,
+        table: SourceTable,
+        ident: str,
+        res_id: int,
+        plans: list[ColumnPlan],
+    ) -> bool:
+        """The last good copy's source rows are the source's now, its loaded rows the table's,
+        and its columns and types those the source has now."""
         with self.sessions() as s:
-            done = s.scalar(
-                select(t.MigrationTable.source_rows)
+            done = s.execute(
+                select(t.MigrationTable.source_rows, t.MigrationTable.warehouse_rows)
                 .where(
                     t.MigrationTable.source == source.display,
                     t.MigrationTable.source_schema == table.schema,
@@ -196,11 +223,16 @@ class Migrator:
                 )
                 .order_by(t.MigrationTable.id.desc())
                 .limit(1)
-            )
+            ).first()
         if done is None or not self.platform.warehouse.exists(ident):
             return False
-        current = source.count_rows(table)
-        return current == done == self.platform.warehouse.row_count(ident)
+        if not reg.same_columns(self.sessions, res_id, plans):
+            return False
+        source_rows, loaded = done
+        return bool(
+            source.count_rows(table) == source_rows
+            and self.platform.warehouse.row_count(ident) == loaded
+        )
 
     # -- bookkeeping -------------------------------------------------------------------------
 
@@ -301,6 +333,31 @@ def dataset_slug(table: SourceTable, default_schema: str, prefix: str | None) ->
 def migrator(platform: Platform) -> Migrator:
     """The migration service of a platform."""
     return Migrator(platform)
+
+
+def _loads(s: Session, rows: list[t.MigrationTable]) -> Loads:
+    """The history row each copy recorded, found by its snapshot: id and rows rejected."""
+    from kho.metadata import models as db
+
+    snapshots = [r.snapshot_id for r in rows if r.snapshot_id]
+    if not snapshots:
+        return {}
+    found = s.execute(
+        select(db.Load.dataset_slug, db.Load.snapshot_id, db.Load.id, db.Load.rows_rejected).where(
+            db.Load.snapshot_id.in_(snapshots), db.Load.mode == "migrate"
+        )
+    )
+    return {(slug, snap or 0): (load_id, rejected or 0) for slug, snap, load_id, rejected in found}
+
+
+def _read_notes(rejects: RejectLog, plans: list[ColumnPlan], slug: str, *, rows: int) -> list[str]:
+    """What reading found: values cast, rows rejected (where to list them), what was compared."""
+    notes = rejects.summary({p.source: p.name for p in plans})
+    if rejects.rows:
+        notes.append(f"list them: kho datasets rejects {slug}")
+    if rejects.checksum_basis == "loaded rows":
+        notes.append(f"checksums compare the {rows:,} rows loaded, as read")
+    return notes
 
 
 def _message(exc: BaseException) -> str:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
 
 from kho.errors import InvalidInput, NotFound, SourceUnreadable
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
 
+    from kho.migrate.received import RejectLog, RunningChecksums
     from kho.migrate.transfer import Checksums, ColumnPlan
 
 SourceKind = Literal["postgresql", "mysql", "sqlite", "mssql", "oracle"]
@@ -32,6 +34,8 @@ VIAS = ("auto", "duckdb", "sqlalchemy")
 _DRIVERS = {"mssql": ("pymssql", "pytds"), "oracle": ("oracledb",)}
 DEFAULT_SCHEMAS = {"postgresql": "public", "sqlite": "main"}
 _SCANNERS = {"postgresql": "postgres_scanner", "sqlite": "sqlite_scanner"}
+_TIME_NOTE = "read as SQLite stores the values, since DuckDB's scanner cannot read TIME columns"
+T = TypeVar("T")
 
 
 @dataclass
@@ -115,8 +119,13 @@ class MigrationSource(Protocol):
         table: SourceTable,
         plans: list[ColumnPlan],
         *,
+        rejects: RejectLog,
         on_rows: Callable[[int], None] | None = None,
+        where: str = "",
     ) -> Iterator[pa.Table]: ...
+    def reread_as_stored(
+        self, table: SourceTable, exc: BaseException, rejects: RejectLog
+    ) -> bool: ...
     def source_checksums(self, table: SourceTable, plans: list[ColumnPlan]) -> Checksums: ...
     def close(self) -> None: ...
 
@@ -136,6 +145,25 @@ def open_source(url: str, *, via: str = "auto") -> MigrationSource:
 
         return GenericSource(url)
     return Source(url)
+
+
+def read_into(
+    source: MigrationSource,
+    table: SourceTable,
+    plans: list[ColumnPlan],
+    rejects: RejectLog,
+    use: Callable[[Iterator[pa.Table]], T],
+    *,
+    on_rows: Callable[[int], None] | None = None,
+    where: str = "",
+) -> T:
+    """``use`` (a write) fed with the table's batches; a table the scanner refused, read again."""
+    try:
+        return use(source.read(table, plans, rejects=rejects, on_rows=on_rows, where=where))
+    except Exception as exc:
+        if not source.reread_as_stored(table, exc, rejects):
+            raise
+    return use(source.read(table, plans, rejects=rejects, on_rows=on_rows, where=where))
 
 
 def choose_tables(
@@ -174,6 +202,8 @@ class Source:
             )
         self.con = _connect(self.kind)
         self._database = ""
+        self._sums: dict[str, RunningChecksums] = {}
+        self._as_stored: set[str] = set()  # SQLite tables read as stored, not by the scanner
         self._attach()
 
     def close(self) -> None:
@@ -199,18 +229,52 @@ class Source:
         table: SourceTable,
         plans: list[ColumnPlan],
         *,
+        rejects: RejectLog,
         on_rows: Callable[[int], None] | None = None,
+        where: str = "",
     ) -> Iterator[pa.Table]:
-        """The table's rows as planned, in Arrow batches."""
+        """The table's rows as planned (and filtered by ``where``), in Arrow batches.
+
+        A SQLite table the scanner refused (`reread_as_stored`), or one with a TIME column, is
+        read as SQLite stores it (`affinity`): values fitted by Kho's rules, misfit rows into
+        ``rejects``.
+        """
+        from kho.migrate import affinity
         from kho.migrate.transfer import read_batches, select_sql
 
-        sql = select_sql(self.relation(table), plans)
+        timed = self.kind == "sqlite" and affinity.has_time_column(table)
+        if timed and table.qualified not in self._as_stored:
+            rejects.notes.append(_TIME_NOTE)
+        if timed or table.qualified in self._as_stored:
+            rows = affinity.new_rows(self.con, table, plans, rejects, where)
+            self._sums[table.qualified] = rows.sums
+            return affinity.read_as_stored(self.sqlite_path, table, plans, rows, on_rows=on_rows)
+        sql = select_sql(self.relation(table), plans, where)
         return read_batches(self.con, sql, plans, on_rows=on_rows)
 
+    def reread_as_stored(self, table: SourceTable, exc: BaseException, rejects: RejectLog) -> bool:
+        """Whether to read the table again as SQLite stores it, the scanner having refused a value."""
+        from kho.migrate import affinity
+
+        if self.kind != "sqlite" or table.qualified in self._as_stored:
+            return False
+        if not affinity.scanner_refused(exc):
+            return False
+        self._as_stored.add(table.qualified)
+        rejects.notes.append(affinity.refusal_note(exc))
+        return True
+
     def source_checksums(self, table: SourceTable, plans: list[ColumnPlan]) -> Checksums:
-        """Counts and checksums computed by a query on the source, through the scanner."""
+        """Counts and checksums computed by a query on the source, through the scanner.
+
+        For a table read as stored, the sums taken over the rows kept as they passed.
+        """
         from kho.migrate.transfer import checksums
 
+        sums = self._sums.pop(table.qualified, None)
+        if sums is not None:
+            assert sums.complete, "source_checksums before the rows were read"
+            return sums.result()
         return checksums(self.con, self.relation(table), [p.expr for p in plans])
 
     def _attach(self) -> None:
@@ -261,6 +325,12 @@ class Source:
         self._add_comments_and_keys(found)
         return found
 
+    def split_names(self, names: list[str]) -> tuple[list[str], list[str]]:
+        """The ``table`` or ``schema.table`` names the source has, and those it no longer has."""
+        found = self._list_tables()
+        known = {t.name for t in found} | {t.qualified for t in found}
+        return [n for n in names if n in known], [n for n in names if n not in known]
+
     def _list_tables(self) -> list[SourceTable]:
         rows = self._meta_query(_TABLES_SQL[self.kind])
         return [SourceTable(schema=r[0], name=r[1], comment=r[2] or None) for r in rows]
@@ -276,6 +346,8 @@ class Source:
                 t.key, declared = _sqlite_key(self.sqlite_path, t.name)
                 for col in t.columns:
                     col.declared = declared.get(col.name)
+                    if re.match(r"\s*TIME\b", col.declared or "", re.I):
+                        col.duck_type = "TIME"  # the scanner says TIMESTAMP, then refuses 08:30
             return
         for schema, name, column, comment in self._meta_query(_COMMENTS_SQL[self.kind]):
             table = by_name.get((schema, name))

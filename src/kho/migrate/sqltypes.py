@@ -17,10 +17,13 @@ first (first match wins), then the generic ones; a type nothing matches is read 
 | mssql      | datetimeoffset                             | TIMESTAMP WITH TIME ZONE | utc   |
 | mssql      | money / smallmoney                         | DECIMAL(19,4) / (10,4)   | raw   |
 | mssql      | timestamp (rowversion); sql_variant        | BLOB; VARCHAR            | raw; text |
+| mysql      | tinyint(1) (BOOL), bit(1): 0 false, else true | BOOLEAN (as the scanner) | typed |
 | mysql      | unsigned integers; YEAR; BIT; SET; TIME    | U…INT; INTEGER; BIGINT; VARCHAR; TIME | raw/typed |
 | mysql      | FLOAT; REAL, DOUBLE                        | FLOAT; DOUBLE            | typed |
 | sqlite     | INTEGER; REAL (both 8 bytes)               | BIGINT; DOUBLE           | typed |
 | sqlite     | NUMERIC(p,s) (stored as REAL)              | DECIMAL(p,s), rounded to s | raw |
+| sqlite     | BOOLEAN (as DuckDB's scanner)              | BIGINT                   | raw   |
+| sqlite     | DATETIME, TIMESTAMP; DATE; TIME (as text)  | TIMESTAMP; DATE; TIME    | raw   |
 | any        | boolean (SQL Server bit)                   | BOOLEAN                  | typed |
 | any        | numeric(p,s), p ≤ 38                       | DECIMAL(p,s)             | typed |
 | any        | numeric without precision or p > 38        | DOUBLE                   | raw   |
@@ -33,8 +36,9 @@ first (first match wins), then the generic ones; a type nothing matches is read 
 | any        | binary / varbinary(max) / bytea / BLOB / RAW | BLOB                   | typed |
 | any        | anything else (interval, money, tsvector, xml…) | VARCHAR              | text  |
 
-Read modes: ``typed`` lets SQLAlchemy's dialect convert the value (e.g. SQLite date strings,
-Oracle numbers), ``raw`` takes the driver's value as it is, ``text`` casts to text in the source
+Read modes: ``typed`` lets SQLAlchemy's dialect convert the value (e.g. Oracle numbers),
+``raw`` takes the driver's value as it is (SQLite's date text is read by Kho, as DuckDB does, so
+a value that is no date is a reject, not a failed table), ``text`` casts to text in the source
 query, ``utc`` converts to UTC in the source query (drivers differ in how they return offsets).
 """
 
@@ -141,6 +145,12 @@ def _mysql_float(t: Any, _source: str) -> TypeMapping:
     return TypeMapping("DOUBLE" if t.precision is not None and t.precision > 24 else "FLOAT")
 
 
+def _mysql_flag(t: Any, _source: str) -> TypeMapping | None:
+    """tinyint(1) (BOOL) and bit(1) are booleans, any value but 0 true, as DuckDB's scanner reads."""
+    width = getattr(t, "display_width", None) or getattr(t, "length", None)
+    return TypeMapping("BOOLEAN") if width == 1 and not getattr(t, "unsigned", False) else None
+
+
 def _mysql_integer(t: Any, _source: str) -> TypeMapping | None:
     if not getattr(t, "unsigned", False):
         return None
@@ -214,8 +224,14 @@ def _rules() -> list[tuple[str, type[Any], Rule]]:
         ("mssql", mssql.TIMESTAMP, _fixed("BLOB", "raw", "rowversion kept as binary")),
         ("mssql", mssql.SQL_VARIANT, _as_text("text")),
         ("sqlite", sqltypes.Integer, _fixed("BIGINT")),  # SQLite integers are 8 bytes
+        ("sqlite", sqltypes.Boolean, _fixed("BIGINT", "raw")),  # as DuckDB's scanner reads it
+        ("sqlite", sqltypes.DateTime, _fixed("TIMESTAMP", "raw")),  # text: Kho reads it
+        ("sqlite", sqltypes.Date, _fixed("DATE", "raw")),
+        ("sqlite", sqltypes.Time, _fixed("TIME", "raw")),
         ("sqlite", sqltypes.Float, _fixed("DOUBLE")),  # REAL is 8 bytes; before Numeric
         ("sqlite", sqltypes.Numeric, _sqlite_numeric),
+        ("mysql", mysql.TINYINT, _mysql_flag),
+        ("mysql", mysql.BIT, _mysql_flag),
         ("mysql", sqltypes.Integer, _mysql_integer),
         ("mysql", mysql.FLOAT, _mysql_float),
         ("mysql", sqltypes.Float, _fixed("DOUBLE")),

@@ -201,8 +201,11 @@ class Syncer:
             errors.append(_message(exc))
         else:
             try:
-                for table in source.tables(names=spec["tables"]):
+                present, missing = source.split_names(spec["tables"])
+                for table in source.tables(names=present) if present else []:
                     results.append(self._table(source, table, spec, actor, errors))
+                for gone in missing:
+                    results.append(self._missing(source, gone, spec, actor, errors))
             except Exception as exc:  # noqa: BLE001
                 errors.append(_message(exc))
             finally:
@@ -233,8 +236,9 @@ class Syncer:
                 source=_safe(spec["url"]),
                 actor=actor,
             )
-            out |= _TableSync(self.platform, source, table, spec, ident).run()
-            reg.record_load(
+            synced = _TableSync(self.platform, source, table, spec, ident)
+            out |= synced.run()
+            load_id = reg.record_load(
                 self.sessions,
                 res_id,
                 mode="sync",
@@ -243,24 +247,62 @@ class Syncer:
                 rows=out["inserted"] + out["updated"],
                 snapshot_id=out.get("snapshot_id"),
                 frequency=sched.frequency(spec["schedule"]),
+                rejected=synced.rejects.rows,
             )
-            out["status"] = "ok"
+            out |= {"status": "ok"} | self._rejected(synced, slug, load_id)
         except Exception as exc:  # noqa: BLE001 - the other tables still sync
             message = _message(exc)
             errors.append(f"{table.qualified}: {message}")
             out |= {"status": "failed", "error": message}
             if res_id is not None:
-                reg.record_load(
-                    self.sessions,
-                    res_id,
-                    mode="sync",
-                    source=f"{_safe(spec['url'])}#{table.qualified}",
-                    actor=actor,
-                    rows=0,
-                    snapshot_id=None,
-                    error=message,
-                )
+                self._failed_load(res_id, f"{_safe(spec['url'])}#{table.qualified}", actor, message)
         return out
+
+    def _rejected(self, synced: _TableSync, slug: str, load_id: int) -> dict[str, Any]:
+        """Rows the run could not load: kept under the load, counted, and a warning for the run."""
+        rejects = synced.rejects
+        if not rejects.rows:
+            return {}
+        self.platform.ingest.rejects.save(load_id, rejects.frame())
+        names = {p.source: p.name for p in synced.plans}
+        kept = f"; {synced.kept:,} kept their previous version" if synced.kept else ""
+        warning = (
+            f"{rejects.rows:,} rows rejected{kept}: {rejects.top_reasons(names)}; "
+            f"list them: kho datasets rejects {slug}"
+        )
+        return {"rejected": rejects.rows, "load_id": load_id, "warning": warning}
+
+    def _missing(
+        self, source: Source, name: str, spec: dict[str, Any], actor: Actor, errors: list[str]
+    ) -> dict[str, Any]:
+        """A synced table no longer in the source: that table fails, the others still sync."""
+        from kho.migrate.service import dataset_slug
+        from kho.migrate.sources import SourceTable
+
+        schema, _, table = name.rpartition(".")
+        slug = dataset_slug(
+            SourceTable(schema=schema or source.default_schema, name=table),
+            source.default_schema,
+            spec["prefix"],
+        )
+        message = _message(NotFound(f"No table {name} in {source.display}."))
+        errors.append(f"{name}: {message}")
+        res_id = reg.resource_of(self.sessions, slug)
+        if res_id is not None:
+            self._failed_load(res_id, f"{_safe(spec['url'])}#{name}", actor, message)
+        return {"table": name, "dataset": slug, "status": "failed", "error": message}
+
+    def _failed_load(self, res_id: int, source: str, actor: Actor, message: str) -> None:
+        reg.record_load(
+            self.sessions,
+            res_id,
+            mode="sync",
+            source=source,
+            actor=actor,
+            rows=0,
+            snapshot_id=None,
+            error=message,
+        )
 
     # -- bookkeeping -------------------------------------------------------------------------
 
@@ -301,6 +343,8 @@ class Syncer:
             result = _run_public(row)
         if errors:
             log.error("sync %s failed: %s", spec["name"], "; ".join(errors))
+        for warning in result["warnings"]:
+            log.warning("sync %s: %s", spec["name"], warning)
         return result
 
 
@@ -315,12 +359,15 @@ class _TableSync:
         spec: dict[str, Any],
         ident: str,
     ) -> None:
+        from kho.migrate.received import RejectLog
         from kho.migrate.transfer import plan_columns
 
         self.wh = platform.warehouse
         self.source, self.table, self.spec, self.ident = source, table, spec, ident
         self.plans = plan_columns(table)
         self.key = [p.name for p in self.plans if p.source in table.key]
+        self.rejects = RejectLog([c.name for c in table.columns], table.key)
+        self.kept = 0  # rejected rows whose previous version the warehouse keeps
 
     def run(self) -> dict[str, Any]:
         counts = {"inserted": 0, "updated": 0, "deleted": 0}
@@ -329,12 +376,14 @@ class _TableSync:
         return counts | self._keys()
 
     def _rows(self, where: str = "") -> pa.Table:
+        """The rows to sync; those with a value their column cannot hold go to the rejects."""
         import pyarrow as pa
 
-        from kho.migrate.transfer import read_batches, select_sql
+        from kho.migrate.sources import read_into
 
-        sql = select_sql(self.source.relation(self.table), self.plans, where)
-        return pa.concat_tables(read_batches(self.source.con, sql, self.plans))
+        return read_into(
+            self.source, self.table, self.plans, self.rejects, pa.concat_tables, where=where
+        )
 
     def _watermark(self) -> dict[str, Any]:
         import pyarrow.compute as pc
@@ -365,10 +414,31 @@ class _TableSync:
         if not self.wh.exists(self.ident):
             written = self.wh.write(self.ident, [rows], mode="replace")
             return {"inserted": rows.num_rows, "snapshot_id": written.snapshot_id}
+        rows = self._with_previous_versions(rows)
         diff = self._diff(rows)
         if any(diff.values()):
             diff["snapshot_id"] = self.wh.write(self.ident, [rows], mode="replace").snapshot_id
         return diff
+
+    def _with_previous_versions(self, rows: pa.Table) -> pa.Table:
+        """A rejected row is not a deleted one: the warehouse's version of its key stays."""
+        import pyarrow as pa
+
+        keys = [k for k in self.rejects.kept_keys if k.num_rows]
+        if not keys or not self.key:
+            return rows
+        con = self.source.con
+        con.register("kho_sync_rejected", pa.concat_tables(keys))
+        try:
+            on = " AND ".join(f'r."{k}" = w."{k}"' for k in self.key)
+            scan = self.wh.scan_sql(self.ident)
+            names = ", ".join(f'w."{p.name}"' for p in self.plans)
+            sql = f"SELECT {names} FROM {scan} w SEMI JOIN kho_sync_rejected r ON {on}"
+            kept = con.execute(sql).to_arrow_table().cast(rows.schema)
+        finally:
+            con.unregister("kho_sync_rejected")
+        self.kept = kept.num_rows
+        return pa.concat_tables([rows, kept])
 
     def _diff(self, rows: pa.Table) -> dict[str, Any]:
         con = self.source.con
@@ -519,12 +589,14 @@ def _public(d: t.SyncDefinition) -> dict[str, Any]:
 
 
 def _run_public(r: t.SyncRun) -> dict[str, Any]:
+    tables = list(r.tables or [])
     return {
         "id": r.id,
         "sync": r.sync_name,
         "status": r.status,
         "attempt": r.attempt,
-        "tables": list(r.tables or []),
+        "tables": tables,
+        "warnings": [f"{t['table']}: {t['warning']}" for t in tables if t.get("warning")],
         "error": r.error,
         "started_at": _aware(r.started_at),
         "finished_at": _aware_or_none(r.finished_at),

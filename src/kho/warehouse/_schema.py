@@ -11,15 +11,22 @@ if TYPE_CHECKING:
     import pyarrow as pa
     from pyiceberg.schema import Schema
     from pyiceberg.table import Transaction
+    from pyiceberg.table.update.schema import UpdateSchema
     from pyiceberg.types import IcebergType
 
 
 @dataclass
 class SchemaPlan:
-    """Columns to add and to widen so that the incoming data fits the table."""
+    """Columns to add and to widen so that the incoming data fits the table.
+
+    An exact plan (a replace that takes the incoming schema) also retypes and drops columns.
+    """
 
     added: dict[str, IcebergType] = field(default_factory=dict)
     widened: dict[str, tuple[IcebergType, IcebergType]] = field(default_factory=dict)
+    retyped: dict[str, tuple[IcebergType, IcebergType]] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)
+    order: list[str] = field(default_factory=list)  # the table's columns before the change
 
     def describe(self) -> list[str]:
         """Human-readable list of changes, e.g. ``added column nguon (string)``."""
@@ -27,17 +34,36 @@ class SchemaPlan:
         changes += [
             f"widened column {n} from {old} to {new}" for n, (old, new) in self.widened.items()
         ]
+        changes += [
+            f"changed column {n} from {old} to {new}" for n, (old, new) in self.retyped.items()
+        ]
+        changes += [f"dropped column {name}" for name in self.dropped]
         return changes
 
     def apply(self, tx: Transaction) -> None:
         """Stage the schema changes inside the load's transaction."""
-        if not (self.added or self.widened):
+        if self.retyped or self.dropped:
+            with tx.update_schema() as update:  # a name is free again only in a later update
+                for name in [*self.retyped, *self.dropped]:
+                    update.delete_column(name)
+        if not (self.added or self.widened or self.retyped):
             return
         with tx.update_schema() as update:
             for name, (_, wider) in self.widened.items():
                 update.update_column(name, field_type=wider)
+            for name, (_, kind) in self.retyped.items():
+                update.add_column(name, kind)
+                self._keep_place(update, name)
             for name, kind in self.added.items():
                 update.add_column(name, kind)
+
+    def _keep_place(self, update: UpdateSchema, name: str) -> None:
+        """A retyped column stays where it was among the columns that remain."""
+        before = [n for n in self.order[: self.order.index(name)] if n not in self.dropped]
+        if before:
+            update.move_after(name, before[-1])
+        else:
+            update.move_first(name)
 
 
 def normalize_schema(schema: pa.Schema) -> pa.Schema:
@@ -81,24 +107,31 @@ def iceberg_schema_of(schema: pa.Schema) -> Schema:
     return Catalog._convert_schema_if_needed(pa.schema(fields))
 
 
-def plan_schema(table_schema: Schema, incoming: pa.Schema) -> SchemaPlan:
-    """Compare incoming columns with the table's and decide what changes, or refuse."""
+def plan_schema(table_schema: Schema, incoming: pa.Schema, *, exact: bool = False) -> SchemaPlan:
+    """Compare incoming columns with the table's and decide what changes, or refuse.
+
+    ``exact``: the incoming types win (retype rather than refuse, drop what is not incoming).
+    """
     import pyarrow as pa
 
     _check_names(incoming)
-    plan = SchemaPlan()
     existing = {f.name: f.field_type for f in table_schema.fields}
+    plan = SchemaPlan(order=list(existing))
     new_types = {f.name: f.field_type for f in iceberg_schema_of(incoming).fields}
     for arrow_field in incoming:
         name, new = arrow_field.name, new_types[arrow_field.name]
         if name not in existing:
             plan.added[name] = new
-        elif pa.types.is_null(arrow_field.type) or _fits(new, existing[name]):
+        elif pa.types.is_null(arrow_field.type) or new == existing[name]:
             continue
         elif _promotes(existing[name], new):
             plan.widened[name] = (existing[name], new)
-        else:
+        elif exact:
+            plan.retyped[name] = (existing[name], new)
+        elif not _fits(new, existing[name]):
             raise _mismatch(name, existing[name], new)
+    if exact:
+        plan.dropped = [name for name in existing if name not in new_types]
     return plan
 
 

@@ -177,13 +177,21 @@ class Warehouse:
         *,
         mode: WriteMode,
         key: Sequence[str] = (),
+        exact_schema: bool = False,
     ) -> WriteResult:
-        """Load batches atomically: one commit at the end, nothing left behind if anything fails."""
+        """Load batches atomically: one commit at the end, nothing left behind if anything fails.
+
+        ``exact_schema`` (replace only): the new version takes the incoming columns and types as
+        they are — a column whose type changed is replaced, one not in the data is dropped — while
+        older versions keep theirs. Otherwise columns are only added or safely widened.
+        """
         namespace, _ = split_ident(ident)
         if mode not in MODES:
             raise InvalidInput(
                 f"Unknown write mode {mode!r}.", hint=f"Use one of: {', '.join(MODES)}."
             )
+        if exact_schema and mode != "replace":
+            raise InvalidInput(f"Only a replace can change column types, not {mode!r}.")
         iterator = iter(batches)
         first = next(iterator, None)
         if first is None:
@@ -201,7 +209,7 @@ class Warehouse:
 
             existing = arrow_target(table.schema()) if table is not None else None
             require_key_columns(key, incoming, existing)
-        tx, changes = self._begin(ident, namespace, table, incoming)
+        tx, changes = self._begin(ident, namespace, table, incoming, exact=exact_schema)
         if mode == "upsert":
             return self._upsert(ident, tx, changes, stream, key, fresh=table is None)
         return self._load(ident, tx, changes, stream, replace=mode == "replace")
@@ -213,14 +221,14 @@ class Warehouse:
             return None
 
     def _begin(
-        self, ident: str, namespace: str, table: Table | None, incoming: pa.Schema
+        self, ident: str, namespace: str, table: Table | None, incoming: pa.Schema, *, exact: bool
     ) -> tuple[Transaction, list[str]]:
         if table is None:
             self.ensure_namespace(namespace)
             schema = iceberg_schema_of(incoming)
             props = table_properties(self.commit_retries)
             return self.catalog.create_table_transaction(ident, schema, properties=props), []
-        plan = plan_schema(table.schema(), incoming)
+        plan = plan_schema(table.schema(), incoming, exact=exact)
         tx = table.transaction()
         plan.apply(tx)
         return tx, plan.describe()

@@ -104,6 +104,43 @@ def test_chinook_from_mariadb_matches_the_scanner_path(
     assert str(invoice.field("invoicedate").type) == "timestamp[us]"
 
 
+def test_mysql_tinyint1_and_bit1_are_booleans_on_both_paths(
+    sqlite_platform: Platform, mariadb_chinook: str
+) -> None:
+    """tinyint(1) (what BOOL creates) and bit(1) are booleans, 0 false and any other value true,
+    as DuckDB's MySQL scanner reads them; tinyint(4) and unsigned tinyint(1) stay numbers."""
+    import pymysql
+    from sqlalchemy.engine import make_url
+
+    server = make_url(mariadb_chinook)
+    with pymysql.connect(host=server.host, port=server.port, user="root", autocommit=True) as conn:
+        cur = conn.cursor()
+        cur.execute("CREATE DATABASE co_so_flags")
+        cur.execute(
+            "CREATE TABLE co_so_flags.ho_so (id int PRIMARY KEY, da_xong tinyint(1), "
+            "ca_nhan bool, co bit(1), muc tinyint(4), so_ban tinyint(1) unsigned)"
+        )
+        cur.execute(
+            "INSERT INTO co_so_flags.ho_so VALUES (1, 1, 1, b'1', 5, 1), (2, 0, 0, b'0', -3, 0),"
+            " (3, 2, NULL, NULL, 127, 5), (4, -1, 1, b'1', 0, 255)"
+        )
+    url = server.set(database="co_so_flags").render_as_string(hide_password=False)
+    tables = _both_ways(sqlite_platform, url)
+    assert tables["ho_so"].warehouse_rows == 4
+    expected = [
+        (1, True, True, True, 5, 1),
+        (2, False, False, False, -3, 0),
+        (3, True, None, None, 127, 5),  # tinyint(1) holding 2 reads as true on both paths
+        (4, True, True, True, 0, 255),
+    ]
+    for slug in ("ho_so", "sa_ho_so"):
+        schema = sqlite_platform.warehouse.schema(f"so_tttt.{slug}")
+        types = [str(schema.field(n).type) for n in ("da_xong", "ca_nhan", "co", "muc", "so_ban")]
+        assert types == ["bool", "bool", "bool", "int32", "int32"]
+        rows = sqlite_platform.query.sql(f"SELECT * FROM {slug} ORDER BY id", actor=SYSTEM).rows
+        assert [tuple(r) for r in rows] == expected
+
+
 def test_sqlite_files_match_the_scanner_path(sqlite_platform: Platform, realdata: Path) -> None:
     chinook = realdata / "legacydb/chinook/Chinook_Sqlite.sqlite"
     assert len(_both_ways(sqlite_platform, f"sqlite:///{chinook}", prefix="chinook")) == 11
@@ -214,16 +251,17 @@ def test_a_table_failing_midway_is_reported_and_resumed_after_the_fix(
     assert str(top) == "9999-12-31"
 
 
-def test_tcvn3_text_converted_and_an_unreadable_value_fails_its_table_alone(
+def test_tcvn3_text_converted_and_an_unreadable_value_kept_as_a_reject(
     platform: Platform, tmp_path: Path
 ) -> None:
     url = f"sqlite:///{_tcvn3_db(tmp_path / 'legacy.db')}"
     report = Migrator(platform).migrate(url, actor=SYSTEM, via="sqlalchemy")
     tables = _by_dataset(report)
-    assert tables["bad"].status == "failed"
-    assert "Column 'so_luong' has a value Kho cannot read as BIGINT: 'năm'" in (
-        tables["bad"].error or ""
-    )
+    bad = tables["bad"]
+    assert (bad.status, bad.source_rows, bad.warehouse_rows, bad.rows_rejected) == ("ok", 2, 1, 1)
+    _, (reject,) = platform.ingest.list_rejects("bad", actor=SYSTEM)
+    assert (reject.line, reject.column, reject.value) == (2, "so_luong", "năm")
+    assert reject.reason == "'năm' is not a whole number written like 1234567"
     assert tables["good"].status == "ok" and tables["can_bo"].status == "ok"
     assert "ho_ten: text converted from TCVN3 to Unicode" in tables["can_bo"].notes
     ho_ten = next(c for c in tables["can_bo"].columns if c["name"] == "ho_ten")

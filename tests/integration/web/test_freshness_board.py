@@ -12,8 +12,9 @@ Datasets (set up below, loaded at hand-picked moments; "now" is when the test ru
 | f_internal      | internal | daily     | 3 days ago   | 2 days ago       | late (> 2×1)  |
 
 The sync `mot-cua` (SO-TTTT) copies tables `tiep_nhan` and `le_phi` from a SQLite file; after a
-good first run, `le_phi` gets a value its INTEGER column cannot hold, so the next run fails on
-that table only (retried once).
+good first run, `le_phi` is dropped from the source, so the next run fails on that table only
+(retried once). A value its INTEGER column cannot hold is no failure: the run is ok, the row a
+reject, and no alert is raised.
 """
 
 from __future__ import annotations
@@ -135,11 +136,14 @@ def board(settings, tmp_path: Path) -> Iterator[Platform]:  # type: ignore[no-un
     p.close()
 
 
+def _source_path(p: Platform) -> str:
+    return str(Syncer(p).get("mot-cua")["source"]).removeprefix("sqlite:///")
+
+
 def _break_le_phi(p: Platform, caplog: pytest.LogCaptureFixture) -> dict[str, object]:
-    """The source gets a row its INTEGER column cannot hold; the sync fails on that table, twice."""
-    url = Syncer(p).get("mot-cua")["source"].removeprefix("sqlite:///")
-    conn = sqlite3.connect(url)
-    conn.execute("INSERT INTO le_phi VALUES (2, 'năm mươi nghìn')")
+    """The source loses table le_phi; the sync fails on that table, twice."""
+    conn = sqlite3.connect(_source_path(p))
+    conn.execute("DROP TABLE le_phi")
     conn.commit()
     conn.close()
     with caplog.at_level(logging.WARNING, logger="kho.sync"):
@@ -249,7 +253,7 @@ async def test_failed_sync_is_an_alert_with_table_error_and_retries(
     r = await client.get("/freshness", params={"lang": "en"})
     alert = r.text.split('id="h-alerts"', 1)[1].split("</section>", 1)[0]
     assert "Sync mot-cua failed" in alert and "attempt 2, retries: 1" in alert
-    assert "<code>le_phi</code>" in alert and "so_tien" in alert  # table and the column at fault
+    assert "<code>le_phi</code>" in alert and "No table le_phi in sqlite:///" in alert
     assert "2 failed runs in a row" in alert
     assert 'href="/freshness/syncs/mot-cua"' in alert
     rows = _rows(r.text)
@@ -268,7 +272,8 @@ async def test_failed_sync_banner_on_the_workspace_home_of_its_admins_only(
     _break_le_phi(board, caplog)
     await _sign_in(client, "quantri")
     home = await client.get("/workspace")
-    assert home.status_code == 200 and "Đồng bộ bị lỗi" in home.text and "so_tien" in home.text
+    assert home.status_code == 200 and "Đồng bộ bị lỗi" in home.text
+    assert "không có bảng le_phi" in home.text  # the error in the reader's language
     for other in ("canbo", "khac"):  # an editor of the organisation; an admin of another one
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=create_app(board)), base_url="http://kho.test"
@@ -276,6 +281,22 @@ async def test_failed_sync_banner_on_the_workspace_home_of_its_admins_only(
             await _sign_in(c, other)
             page = await c.get("/workspace")
             assert page.status_code == 200 and "Đồng bộ bị lỗi" not in page.text
+
+
+async def test_a_value_the_column_cannot_hold_is_a_reject_not_a_failed_sync(
+    board: Platform, client: httpx.AsyncClient
+) -> None:
+    conn = sqlite3.connect(_source_path(board))
+    conn.execute("INSERT INTO le_phi VALUES (2, 'năm mươi nghìn')")
+    conn.commit()
+    conn.close()
+    result = Syncer(board).run("mot-cua", actor=SYSTEM)
+    assert result["status"] == "ok" and len(result["warnings"]) == 1
+    await _sign_in(client, "quantri")
+    r = await client.get("/freshness", params={"lang": "en"})
+    assert 'id="h-alerts"' not in r.text and ("fresh", "le_phi") in _rows(r.text)
+    _, (reject,) = board.ingest.list_rejects("le_phi", actor=SYSTEM)
+    assert (reject.line, reject.column, reject.value) == (2, "so_tien", "năm mươi nghìn")
 
 
 @pytest.mark.parametrize("name", ["mot-cua", "khong-co", "../../etc/passwd", "a" * 5000])

@@ -190,7 +190,13 @@ def test_oracle_upper_case_names_are_normalised_like_the_inspector() -> None:
         (sqlite.INTEGER(), "sqlite", "BIGINT", "typed"),
         (sa.REAL(), "sqlite", "DOUBLE", "typed"),
         (sa.NUMERIC(10, 2), "sqlite", "DECIMAL(10,2)", "raw"),
-        (sqlite.DATETIME(), "sqlite", "TIMESTAMP", "typed"),
+        (sqlite.DATETIME(), "sqlite", "TIMESTAMP", "raw"),  # text read by Kho, not SQLAlchemy
+        (sqlite.DATE(), "sqlite", "DATE", "raw"),
+        (sa.BOOLEAN(), "sqlite", "BIGINT", "raw"),  # as DuckDB's scanner reads it
+        (mysql.TINYINT(display_width=1), "mysql", "BOOLEAN", "typed"),  # BOOL, as the scanner
+        (mysql.BIT(1), "mysql", "BOOLEAN", "typed"),
+        (mysql.TINYINT(display_width=4), "mysql", "INTEGER", "typed"),
+        (mysql.TINYINT(display_width=1, unsigned=True), "mysql", "UTINYINT", "raw"),
         (sa.types.NullType(), "sqlite", "VARCHAR", "text"),
     ],
 )
