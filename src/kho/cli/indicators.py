@@ -219,20 +219,10 @@ def _print_report(rep: object) -> None:
 
     assert isinstance(rep, Report)
     L = lang()
-    table = Table(title=f"Báo cáo {rep.period} — {rep.org}")
-    for col in (
-        "Indicator",
-        "Unit",
-        "Actual",
-        "Target",
-        "% achieved",
-        "Status",
-        "Δ prev",
-        "Δ year",
-        "Rank",
-        "Data",
-    ):
-        table.add_column(col)
+    table = Table(title=t("report_title", L, period=rep.period, org=rep.org))
+    for key in ("indicator", "unit", "actual", "target", "achieved", "status", "prev", "year",
+                "rank", "data"):  # fmt: skip
+        table.add_column(t(f"col_{key}", L), overflow="fold")
     for r in rep.rows:
         target = (
             _num(r.target, L)
@@ -249,11 +239,11 @@ def _print_report(rep: object) -> None:
             _num(r.actual, L),
             target,
             _num(r.achieved_pct, L),
-            r.status,
+            t(f"status_{r.status}", L) if r.status else "",
             _num(r.change_prev, L),
             _num(r.change_yoy, L),
             f"{r.rank}/{r.rank_of}" if r.rank else "",
-            r.completeness,
+            t(f"data_{r.completeness}", L) if r.completeness else "",
         )
     console.print(table)
 

@@ -190,3 +190,20 @@ def test_compute_lists_the_values_it_could_not_place(provinces: None, kho: Kho, 
         ("Tuyen Qang", "unknown", 2),
         ("Xã Tân An", "ambiguous", 1),
     }
+
+
+REPORT_ROW = {  # Hà Giang (online) + Tuyên Quang (direct) count for today's Tuyên Quang: 1/2
+    "vi": ["Báo cáo chỉ tiêu 2025Q1 — ALL", "Chỉ tiêu Đơn vị Thực hiện Kế hoạch % đạt Đánh giá",
+           "TRUC_TUYEN Tuyên Quang 50 60 83,33 Không đạt"],
+    "en": ["Indicator report 2025Q1 — ALL", "Indicator Unit Actual Target % achieved Status",
+           "TRUC_TUYEN Tuyên Quang 50 60 83.33 missed"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_report_table_speaks_the_reader_language(provinces: None, kho: Kho, lang: str) -> None:
+    kho("indicators", "compute", "TRUC_TUYEN")
+    kho("targets", "set", "TRUC_TUYEN", "--org", "Tuyên Quang", "--period", "2025", "--value", "60")
+    out = flat(kho("indicators", "report", "--period", "2025Q1", "-i", "TRUC_TUYEN"))
+    for expected in REPORT_ROW[lang]:
+        assert expected in out, (expected, out)
