@@ -199,7 +199,7 @@ def report(
             raise InvalidInput("--format xlsx needs --out FILE.xlsx.")
         from kho.indicators.reports import to_xlsx
 
-        out.write_bytes(to_xlsx(rep))
+        out.write_bytes(to_xlsx(rep, lang()))
         L = lang()
         console.print(t("rows_written", L, rows=num(len(rep.rows), L), path=out))
     elif fmt == "json":

@@ -351,24 +351,73 @@ COLUMNS = (
 )
 
 
-def to_xlsx(report: Report) -> bytes:
-    """The report as an Excel workbook: one sheet of rows, one of completeness."""
+LABELS: dict[str, tuple[str, str]] = {  # column: (Vietnamese, English)
+    "indicator": ("Mã chỉ tiêu", "Indicator code"),
+    "name": ("Tên chỉ tiêu", "Indicator"),
+    "org": ("Đơn vị", "Unit"),
+    "period": ("Kỳ", "Period"),
+    "actual": ("Thực hiện", "Actual"),
+    "unit": ("Đơn vị tính", "Measured in"),
+    "target": ("Kế hoạch", "Target"),
+    "target_low": ("Kế hoạch từ", "Target from"),
+    "target_high": ("Kế hoạch đến", "Target to"),
+    "achieved_pct": ("Tỷ lệ đạt (%)", "Achieved (%)"),
+    "status": ("Đánh giá", "Status"),
+    "previous": ("Kỳ trước", "Previous period"),
+    "change_prev": ("So với kỳ trước", "Change on previous period"),
+    "year_before": ("Cùng kỳ năm trước", "Same period last year"),
+    "change_yoy": ("So với cùng kỳ", "Change on last year"),
+    "rank": ("Hạng", "Rank"),
+    "rank_of": ("Trên số đơn vị", "Of units"),
+    "completeness": ("Tình trạng số liệu", "Data"),
+    "last_data": ("Số liệu mới nhất", "Latest data"),
+    "numerator": ("Tử số", "Numerator"),
+    "denominator": ("Mẫu số", "Denominator"),
+    "target_source": ("Căn cứ kế hoạch", "Target basis"),
+}
+WORDS: dict[str, tuple[str, str]] = {  # status and completeness values
+    "achieved": ("Đạt", "Achieved"),
+    "on_track": ("Đúng tiến độ", "On track"),
+    "at_risk": ("Có nguy cơ", "At risk"),
+    "missed": ("Không đạt", "Missed"),
+    "no_target": ("Chưa có kế hoạch", "No target"),
+    "no_data": ("Chưa có số liệu", "No data"),
+    "ok": ("Đủ số liệu", "Complete"),
+    "stale": ("Số liệu cũ", "Stale"),
+    "late": ("Nộp muộn", "Late"),
+    "not_approved": ("Chưa duyệt", "Not approved"),
+}
+GAPS = ("expected", "complete", "no_data", "stale", "late", "not_approved")
+GAP_LABELS = {
+    "expected": ("Số đơn vị", "Units expected"),
+    "complete": ("Đủ số liệu", "Complete"),
+} | {k: WORDS[k] for k in ("no_data", "stale", "late", "not_approved")}
+
+
+def to_xlsx(report: Report, lang: str = "vi") -> bytes:
+    """The report as an Excel workbook in the reader's language: one sheet of rows (status and
+    completeness spelled out), one of completeness per indicator."""
     from io import BytesIO
 
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    pick = 0 if lang == "vi" else 1
     wb = Workbook()
     ws = wb.active
-    ws.title = f"Báo cáo {report.period}"
-    ws.append(list(COLUMNS))
+    ws.title = f"{'Báo cáo' if pick == 0 else 'Report'} {report.period}"
+    ws.append([LABELS[c][pick] for c in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for r in report.rows:
-        ws.append([getattr(r, c) for c in COLUMNS])
+        values = [getattr(r, c) for c in COLUMNS]
+        ws.append([WORDS[v][pick] if c in ("status", "completeness") and v in WORDS else v
+                   for c, v in zip(COLUMNS, values, strict=True)])  # fmt: skip
     ws.freeze_panes = "A2"
-    gaps = wb.create_sheet("Completeness")
-    gaps.append(["indicator", "expected", "complete", "no_data", "stale", "late", "not_approved"])
+    gaps = wb.create_sheet("Tình trạng số liệu" if pick == 0 else "Completeness")
+    gaps.append([LABELS["indicator"][pick], *(GAP_LABELS[k][pick] for k in GAPS)])
+    for cell in gaps[1]:
+        cell.font = Font(bold=True)
     for code, g in report.completeness.items():
         gaps.append(
             [

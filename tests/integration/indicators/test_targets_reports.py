@@ -119,12 +119,18 @@ def test_report_change_ranking_and_completeness(province: Platform) -> None:
     }
     from openpyxl import load_workbook
 
-    wb = load_workbook(BytesIO(to_xlsx(rep)))
+    wb = load_workbook(BytesIO(to_xlsx(rep)))  # Vietnamese by default, for the province office
     sheet = wb.worksheets[0]
     header = [c.value for c in sheet[1]]
     first = dict(zip(header, [c.value for c in sheet[2]], strict=True))
-    assert (first["org"], first["actual"], first["period"]) == ("TINH", 100, "2025Q2")
-    assert wb["Completeness"]["D2"].value == "SO-C"
+    assert (first["Đơn vị"], first["Thực hiện"], first["Kỳ"]) == ("TINH", 100, "2025Q2")
+    assert first["Tình trạng số liệu"] == "Đủ số liệu"
+    assert wb["Tình trạng số liệu"]["D2"].value == "SO-C"
+    en = load_workbook(BytesIO(to_xlsx(rep, "en")))
+    header = [c.value for c in en.worksheets[0][1]]
+    first = dict(zip(header, [c.value for c in en.worksheets[0][2]], strict=True))
+    assert (first["Unit"], first["Actual"], first["Data"]) == ("TINH", 100, "Complete")
+    assert en["Completeness"]["D2"].value == "SO-C"
 
 
 def test_reported_values_late_approval_and_roll_up(province: Platform) -> None:

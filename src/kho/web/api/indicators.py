@@ -62,6 +62,7 @@ def analytics(
 
 @router.get("/report", response_model=m.Report, summary="Target vs actual per unit for one period")
 def report(
+    request: Request,
     platform: PlatformDep,
     actor: ActorDep,
     period: Annotated[str, Query(description="2025, 2025Q1, 202501 or 2025W05")],
@@ -72,9 +73,10 @@ def report(
     rep = platform.indicators.report(period, actor=actor, org=org, codes=_split(indicator))
     if format == "xlsx":
         from kho.indicators.reports import to_xlsx
+        from kho.web.errors import api_language
 
         return Response(
-            to_xlsx(rep),
+            to_xlsx(rep, api_language(request)),
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": f'attachment; filename="bao-cao-{rep.period}.xlsx"'},
         )

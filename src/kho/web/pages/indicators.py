@@ -155,7 +155,7 @@ def report_page(
             "org_error": org_error,
             "province": fig.unit(roots[0].code) if len(roots) == 1 else None,
             "today": date.today(),
-            "xlsx_url": _xlsx_url(chosen, scope),
+            "xlsx_url": _xlsx_url(chosen, scope, fig.lang),
             "units": _report_units(report.rows if report else [], scope),
             **_neighbours(chosen),
         },
@@ -204,13 +204,14 @@ def _report_units(rows: list[ReportRow], scope: str) -> list[str]:
     return list(found)
 
 
-def _xlsx_url(period: str | None, org: str) -> str | None:
+def _xlsx_url(period: str | None, org: str, lang: str) -> str | None:
+    """The API's XLSX of the same report, with headings in the page's language."""
     from urllib.parse import urlencode
 
     if period is None:
         return None
     return "/api/v1/indicators/report?" + urlencode(
-        {"period": period, "org": org, "format": "xlsx"}
+        {"period": period, "org": org, "format": "xlsx", "lang": lang}
     )
 
 
