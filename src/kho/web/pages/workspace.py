@@ -38,10 +38,18 @@ def install(app: FastAPI) -> None:
     )
 
     install_problem_handler(app)
-    for module in (workspace_loads, workspace_datasets, workspace_access, workspace_sql):
-        router.include_router(module.router)
-    router.include_router(workspace_indicators.router)
+    # Included into each app, never into the module-level `router`: that router outlives the app,
+    # and including into it on every create_app() stacked its routes and lifespans (a process that
+    # built many apps ended in RecursionError at start-up).
     app.include_router(router)
+    for module in (
+        workspace_loads,
+        workspace_datasets,
+        workspace_access,
+        workspace_sql,
+        workspace_indicators,
+    ):
+        app.include_router(module.router)
 
 
 # sign-in ---------------------------------------------------------------------------------------
