@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     language: str = Field(
         default="vi", description="Default language of messages and pages: `vi` or `en`."
     )
+    timezone: str = Field(
+        default="Asia/Ho_Chi_Minh",
+        description="Time zone in which pages and the CLI show times (stored times are UTC).",
+    )
     batch_rows: int = Field(
         default=100_000,
         description="Rows per batch when ingesting (memory is bounded by batch size).",

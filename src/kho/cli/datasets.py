@@ -14,6 +14,7 @@ from kho.cli._common import actor, console, lang, platform, print_json
 from kho.errors_i18n import translate
 from kho.i18n import num, t
 from kho.ingest.reasons import translate_reason
+from kho.web.i18n import local_time
 
 app = typer.Typer(
     help="List, show, search, describe datasets; their versions and rejected rows.",
@@ -234,7 +235,7 @@ def history(
         load = by_snap.get(v.snapshot_id)
         tb.add_row(
             str(v.version),
-            v.committed_at.strftime("%Y-%m-%d %H:%M:%S"),
+            local_time(v.committed_at).strftime("%Y-%m-%d %H:%M:%S"),
             v.operation,
             num(v.added_rows, L),
             num(v.deleted_rows, L),

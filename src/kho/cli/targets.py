@@ -9,6 +9,7 @@ from rich.table import Table
 
 from kho.cli._common import actor, console, count, platform, print_json
 from kho.indicators.models import Target, TargetCreate
+from kho.web.i18n import local_time
 
 app = typer.Typer(
     help="Targets: set (top-down), propose (bottom-up), approve, send back, list.",
@@ -139,7 +140,7 @@ def list_(
             x.status,
             target,
             x.set_by,
-            x.set_at.strftime("%Y-%m-%d %H:%M"),
+            local_time(x.set_at).strftime("%Y-%m-%d %H:%M"),
             x.decided_by or "",
             x.decision_note or x.note or "",
         )

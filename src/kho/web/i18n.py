@@ -7,6 +7,7 @@ A missing Vietnamese translation is a test failure (see tests/unit/web/test_i18n
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, tzinfo
 from functools import cache
 from pathlib import Path
 
@@ -46,11 +47,31 @@ def format_number(value: float | int, lang: str, *, decimals: int | None = None)
 
 
 def format_date(value: object, lang: str) -> str:
-    """dd/mm/yyyy in Vietnamese, ISO-like `23 Nov 2026` in English."""
-    from datetime import date, datetime
+    """dd/mm/yyyy in Vietnamese, ISO-like `23 Nov 2026` in English; times in the display zone."""
+    from datetime import date
 
     if isinstance(value, datetime):
+        value = local_time(value)
         return value.strftime("%d/%m/%Y %H:%M") if lang == "vi" else value.strftime("%d %b %Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y") if lang == "vi" else value.strftime("%d %b %Y")
     return "" if value is None else str(value)
+
+
+@cache
+def display_zone() -> tzinfo:
+    """The zone times are shown in (KHO_TIMEZONE, Vietnam by default); UTC when it is unknown."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from kho.settings import Settings
+
+    try:
+        return ZoneInfo(Settings().timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def local_time(value: datetime) -> datetime:
+    """A stored time (UTC; naive ones are UTC too, as SQLite returns them) in the display zone."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(display_zone())

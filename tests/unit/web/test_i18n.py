@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -55,7 +55,25 @@ def test_numbers_and_dates_follow_the_language() -> None:
     assert format_number(1234567, "en") == "1,234,567"
     assert format_number(1234.5, "vi") == "1.234,5"
     assert format_date(date(2025, 7, 5), "vi") == "05/07/2025"
-    assert format_date(datetime(2025, 7, 5, 9, 30), "vi") == "05/07/2025 09:30"
+    # stored times are UTC (naive ones too, as SQLite returns them); shown in Vietnam time, UTC+7
+    assert format_date(datetime(2025, 7, 5, 9, 30), "vi") == "05/07/2025 16:30"
+    assert format_date(datetime(2025, 7, 5, 20, 0, tzinfo=UTC), "vi") == "06/07/2025 03:00"
+    assert format_date(datetime(2025, 7, 5, 20, 0, tzinfo=UTC), "en") == "06 Jul 2025 03:00"
+
+
+def test_times_follow_kho_timezone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kho.web import i18n
+
+    monkeypatch.setenv("KHO_TIMEZONE", "UTC")
+    i18n.display_zone.cache_clear()
+    try:
+        assert format_date(datetime(2025, 7, 5, 9, 30), "vi") == "05/07/2025 09:30"
+        monkeypatch.setenv("KHO_TIMEZONE", "Không/Có")  # unknown: UTC rather than a crash
+        i18n.display_zone.cache_clear()
+        assert format_date(datetime(2025, 7, 5, 9, 30), "vi") == "05/07/2025 09:30"
+    finally:
+        monkeypatch.delenv("KHO_TIMEZONE")
+        i18n.display_zone.cache_clear()
 
 
 def _request(query: str = "", cookie: str = "", accept: str = "") -> Request:
