@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from kho.access.actors import SYSTEM
 from kho.access.models import GrantCreate, MembershipPublic, OrgCreate, UserCreate
 from kho.web.app import create_app
+from kho.web.i18n import local_time
 from tests.integration.access.conftest import (  # noqa: F401 - fixtures used by these tests
     PASSWORD,
     World,
@@ -124,7 +125,7 @@ async def test_org_admin_sees_and_revokes_a_grant_with_a_reason(
     row = part(page.text, "tr", f"grant-{gid}")
     assert "granted" in row and "ho_so" in row and "ma_ho_so, tinh_thanh_pho" in row
     assert "tất cả các dòng" in row and "đang hiệu lực" in row
-    expires = (datetime.now(UTC) + timedelta(days=30)).strftime("%d/%m/%Y")
+    expires = local_time(datetime.now(UTC) + timedelta(days=30)).strftime("%d/%m/%Y")  # as shown
     assert expires in row  # the expiry, written the Vietnamese way
 
     confirm = await admin.get(f"/workspace/grants/{gid}/revoke")
@@ -236,7 +237,7 @@ async def test_every_user_sees_their_own_access_until_when(world: World, sign_in
     page = await me.get("/workspace/grants")
     mine = part(page.text, "table", "my-access")
     assert "user granted" in mine and "organisation SO-YT" in mine and "no end date" in mine
-    assert (datetime.now(UTC) + timedelta(days=30)).strftime("%d %b %Y") in mine
+    assert local_time(datetime.now(UTC) + timedelta(days=30)).strftime("%d %b %Y") in mine
     assert "Grants on our datasets" not in page.text  # a viewer administers nothing
 
 
