@@ -37,6 +37,7 @@ from kho.metadata import models as db
 from kho.migrate.sync import Syncer
 from kho.platform import Platform
 from kho.web.app import create_app
+from kho.web.i18n import local_time
 
 PASSWORD = "mat-khau-rat-dai-123"
 PEOPLE = {
@@ -182,7 +183,7 @@ async def test_public_board_lists_scheduled_public_datasets_worst_first(
         ("fresh", "a_fresh"),
     ]
     assert "Độ cập nhật dữ liệu" in r.text and "Chưa từng nạp" in r.text
-    due = (datetime.now(UTC) - timedelta(days=10) + timedelta(days=7)).strftime("%d/%m/%Y")
+    due = local_time(datetime.now(UTC) - timedelta(days=10) + timedelta(days=7)).strftime("%d/%m/%Y")
     assert due in r.text  # b_due: loaded 10 days ago, weekly
     assert "1 bộ dữ liệu chưa có tần suất cập nhật đều đặn" in r.text  # e_unscheduled
     assert "mot-cua" not in r.text and "tiep_nhan" not in r.text  # syncs are not public

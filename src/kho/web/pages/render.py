@@ -12,7 +12,14 @@ from fastapi.templating import Jinja2Templates
 
 from kho.errors_i18n import translate
 from kho.ingest.reasons import translate_reason
-from kho.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_date, format_number, gettext
+from kho.web.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    format_date,
+    format_number,
+    gettext,
+    local_time,
+)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
@@ -76,6 +83,7 @@ def helpers(request: Request, lang: str) -> dict[str, Any]:
         "_": lambda msgid, **params: gettext(lang, msgid, **params),
         "number": number,
         "date": lambda value: format_date(value, lang),
+        "day": lambda value: format_date(local_time(value).date(), lang),  # a stored time's local day
         "cell": lambda value: format_cell(value, lang),
         "url_with": url_with,
         "reason": lambda text: translate_reason(text, lang),
