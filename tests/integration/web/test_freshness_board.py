@@ -298,6 +298,9 @@ async def test_a_value_the_column_cannot_hold_is_a_reject_not_a_failed_sync(
     assert 'id="h-alerts"' not in r.text and ("fresh", "le_phi") in _rows(r.text)
     _, (reject,) = board.ingest.list_rejects("le_phi", actor=SYSTEM)
     assert (reject.line, reject.column, reject.value) == (2, "so_tien", "năm mươi nghìn")
+    history = await client.get("/freshness/syncs/mot-cua", params={"lang": "vi"})
+    assert "1 dòng bị loại" in history.text
+    assert f'href="/workspace/loads/{reject.load_id}"' in history.text
 
 
 @pytest.mark.parametrize("name", ["mot-cua", "khong-co", "../../etc/passwd", "a" * 5000])
