@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from kho.access import audit
 from kho.access.actors import Actor
+from kho.clock import aware
 from kho.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kho.indicators import _tables as t
 from kho.indicators import periods
@@ -33,10 +34,6 @@ from kho.indicators.targets import (
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _aware(d: datetime | None) -> datetime | None:
-    return d if d is None or d.tzinfo else d.replace(tzinfo=UTC)
 
 
 class Reporting:
@@ -249,7 +246,7 @@ def _factor(d: IndicatorDef) -> float:
 
 
 def _reported(r: t.ReportedRow, d: IndicatorDef) -> ReportedValue:
-    entered = _aware(r.entered_at)
+    entered = aware(r.entered_at)
     deadline = datetime.combine(
         periods.parse(r.period_id).end + timedelta(days=d.due_days + 1),
         datetime.min.time(),
@@ -266,9 +263,9 @@ def _reported(r: t.ReportedRow, d: IndicatorDef) -> ReportedValue:
         note=r.note,
         status=r.status,  # type: ignore[arg-type]
         entered_by=r.entered_by,
-        entered_at=entered,  # type: ignore[arg-type]
+        entered_at=entered,
         decided_by=r.decided_by,
-        decided_at=_aware(r.decided_at),
+        decided_at=aware(r.decided_at),
         decision_note=r.decision_note,
         is_late=bool(entered and entered >= deadline),
     )
@@ -307,8 +304,8 @@ def _decision(r: t.ReportedDecisionRow) -> ReportedDecision:
         denominator=r.denominator,
         note=r.note,
         entered_by=r.entered_by,
-        entered_at=_aware(r.entered_at),  # type: ignore[arg-type]
+        entered_at=aware(r.entered_at),
         decided_by=r.decided_by,
-        decided_at=_aware(r.decided_at),  # type: ignore[arg-type]
+        decided_at=aware(r.decided_at),
         decision_note=r.decision_note,
     )

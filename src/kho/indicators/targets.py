@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from kho.access import audit
 from kho.access.actors import Actor
+from kho.clock import aware
 from kho.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kho.indicators import _tables as t
 from kho.indicators import periods
@@ -27,10 +28,6 @@ MAX_ORG = 200  # the width of the org_code columns
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _aware(d: datetime | None) -> datetime | None:
-    return d if d is None or d.tzinfo else d.replace(tzinfo=UTC)
 
 
 def acting_orgs(actor: Actor) -> set[str]:
@@ -404,19 +401,19 @@ def _pick(history: list[Target], org: str, period_id: str, moment: datetime) -> 
         and x.period == period_id
         and x.kind == "proposed"
         and x.status == "approved"
-        and (_aware(x.decided_at) or moment) <= moment
+        and (aware(x.decided_at) or moment) <= moment
     ]
     if approved:
-        return max(approved, key=lambda x: (_aware(x.decided_at), x.id))
+        return max(approved, key=lambda x: (aware(x.decided_at), x.id))
     assigned = [
         x
         for x in history
         if x.org == org
         and x.period == period_id
         and x.kind == "assigned"
-        and (_aware(x.set_at) or moment) <= moment
+        and (aware(x.set_at) or moment) <= moment
     ]
-    return max(assigned, key=lambda x: (_aware(x.set_at), x.id)) if assigned else None
+    return max(assigned, key=lambda x: (aware(x.set_at), x.id)) if assigned else None
 
 
 def _target(r: t.TargetRow) -> Target:
@@ -432,8 +429,8 @@ def _target(r: t.TargetRow) -> Target:
         kind=r.kind,  # type: ignore[arg-type]
         status=r.status,  # type: ignore[arg-type]
         set_by=r.set_by,
-        set_at=_aware(r.set_at),  # type: ignore[arg-type]
+        set_at=aware(r.set_at),
         decided_by=r.decided_by,
-        decided_at=_aware(r.decided_at),
+        decided_at=aware(r.decided_at),
         decision_note=r.decision_note,
     )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from kho.access.actors import Actor
 from kho.catalog.freshness import freshness
+from kho.clock import aware
 from kho.indicators import periods
 from kho.indicators.models import ALL_ORGS
 from kho.indicators.orgtree import OrgTree
@@ -29,13 +30,13 @@ class DatasetHistory:
 
     def state_at(self, moment: datetime) -> tuple[int, int, datetime | None] | None:
         """(version, rows, last load) at ``moment``; None when the dataset did not exist yet."""
-        if _aware(self.created_at) > moment:
+        if aware(self.created_at) > moment:
             return None
-        done = [v for v in self.versions if _aware(v[0]) <= moment]
+        done = [v for v in self.versions if aware(v[0]) <= moment]
         if not done:
             return 0, 0, None
         at, version, rows = done[-1]
-        return version, rows, _aware(at)
+        return version, rows, aware(at)
 
 
 def histories(catalog: Catalog, *, actor: Actor) -> list[DatasetHistory]:
@@ -137,6 +138,3 @@ def roll(cells: list[Cell], tree: OrgTree, metric: str, factor: float) -> Rolled
     out.setdefault(ALL_ORGS, (empty, None, None, []))
     return out
 
-
-def _aware(d: datetime) -> datetime:
-    return d if d.tzinfo else d.replace(tzinfo=UTC)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import func, or_, select
 
+from kho.clock import aware
 from kho.errors import Conflict, InvalidInput, NotFound
 from kho.migrate import _register as reg
 from kho.migrate import _tables as t
@@ -151,7 +152,7 @@ class Syncer:
         """Names of enabled syncs whose next run time has come."""
         with self.sessions() as s:
             rows = s.scalars(select(t.SyncDefinition).where(t.SyncDefinition.is_enabled))
-            return [r.name for r in rows if r.next_run_at is None or _aware(r.next_run_at) <= now]
+            return [r.name for r in rows if r.next_run_at is None or aware(r.next_run_at) <= now]
 
     # -- running -----------------------------------------------------------------------------
 
@@ -411,17 +412,7 @@ def _failing_streaks(s: Any) -> dict[str, tuple[int, datetime]]:
         )
         .group_by(t.SyncRun.sync_name)
     )
-    return {name: (int(n), _aware(since)) for name, n, since in s.execute(stmt)}
-
-
-def _aware(value: datetime) -> datetime:
-    from datetime import UTC
-
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _aware_or_none(value: datetime | None) -> datetime | None:
-    return None if value is None else _aware(value)
+    return {name: (int(n), aware(since)) for name, n, since in s.execute(stmt)}
 
 
 def _safe(url: str) -> str:
@@ -448,9 +439,9 @@ def _public(d: t.SyncDefinition) -> dict[str, Any]:
         "schedule": d.schedule,
         "watermarks": dict(d.watermarks or {}),
         "is_enabled": d.is_enabled,
-        "last_run_at": _aware_or_none(d.last_run_at),
+        "last_run_at": aware(d.last_run_at),
         "last_status": d.last_status,
-        "next_run_at": _aware_or_none(d.next_run_at),
+        "next_run_at": aware(d.next_run_at),
     }
 
 
@@ -464,6 +455,6 @@ def _run_public(r: t.SyncRun) -> dict[str, Any]:
         "tables": tables,
         "warnings": [f"{t['table']}: {t['warning']}" for t in tables if t.get("warning")],
         "error": r.error,
-        "started_at": _aware(r.started_at),
-        "finished_at": _aware_or_none(r.finished_at),
+        "started_at": aware(r.started_at),
+        "finished_at": aware(r.finished_at),
     }

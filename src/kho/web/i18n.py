@@ -13,6 +13,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from kho.clock import aware
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -73,5 +75,4 @@ def display_zone() -> tzinfo:
 
 def local_time(value: datetime) -> datetime:
     """A stored time (UTC; naive ones are UTC too, as SQLite returns them) in the display zone."""
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return aware.astimezone(display_zone())
+    return aware(value).astimezone(display_zone())

@@ -170,7 +170,6 @@ def render(
             "me": visitor.actor if visitor else None,
             "csrf": visitor.csrf if visitor else "",
             "label": lambda kind, key: gettext(lang, LABELS[kind].get(key or "", key or "")),
-            "translate": lambda text: translate(str(text or ""), lang),
             **context,
         },
         status_code=status,
