@@ -44,7 +44,9 @@ def _token(world: World, username: str, *scopes: str) -> str:
     ).token  # type: ignore[arg-type]
 
 
-async def test_sign_in_sets_safe_cookie_and_csrf_guards_changes(client: httpx.AsyncClient) -> None:
+async def test_sign_in_sets_safe_cookie_and_csrf_guards_changes(
+    client: httpx.AsyncClient, world: World
+) -> None:
     r = await client.post(
         "/api/v1/auth/login", json={"username": "admin_owner", "password": PASSWORD}
     )
@@ -65,6 +67,18 @@ async def test_sign_in_sets_safe_cookie_and_csrf_guards_changes(client: httpx.As
     assert no_csrf.status_code == 403 and "CSRF" in no_csrf.json()["error"]["message"]
     ok = await client.post("/api/v1/grants", json=body, headers={"X-CSRF-Token": csrf})
     assert ok.status_code == 201 and ok.json()["columns"] == ["ma_ho_so"]
+    gid, headers = ok.json()["id"], {"X-CSRF-Token": csrf}
+    huge = await client.delete(f"/api/v1/grants/{gid}", params={"reason": "x" * 2001}, headers=headers)
+    assert huge.status_code in (400, 422)
+    still = await client.get("/api/v1/grants", params={"dataset": "ho_so"})
+    assert next(g for g in still.json() if g["id"] == gid)["state"] == "active"  # nothing changed
+    gone = await client.delete(
+        f"/api/v1/grants/{gid}", params={"reason": "Hết nhiệm vụ <b>"}, headers=headers
+    )
+    assert gone.status_code == 200 and gone.json()["state"] == "revoked"
+    (entry,) = [e for e in world.platform.access.log.list(SYSTEM, action="grant.revoke")
+                if e.resource == f"grant:{gid}"]  # fmt: skip
+    assert entry.details == {"reason": "Hết nhiệm vụ <b>"}
     out = await client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf})
     assert out.status_code == 200
     assert (await client.get("/api/v1/auth/me")).status_code == 401
