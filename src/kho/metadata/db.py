@@ -33,7 +33,13 @@ def session_factory(engine: Engine) -> sessionmaker[Any]:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the metadata schema to the newest Alembic revision."""
+    """Bring the metadata schema to the newest Alembic revision.
+
+    Every command calls this; when the database is already at the newest revisions (the usual
+    case) it is one query, without loading Alembic (~0.3 s of a short command's start-up).
+    """
+    if _applied(engine) == head_revisions():
+        return
     from alembic import command
     from alembic.config import Config
 
@@ -44,10 +50,34 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(cfg, "heads")
 
 
-def current_revision(engine: Engine) -> str | None:
-    """The applied revision(s); several concerns may own independent migration branches."""
-    from alembic.runtime.migration import MigrationContext
+def head_revisions() -> frozenset[str]:
+    """Revisions no other migration revises, read from the migration files' headers."""
+    import re
+
+    revision = re.compile(r"^revision\s*=\s*[\"'](\w+)[\"']", re.M)
+    down = re.compile(r"^down_revision[^=]*=\s*(.+)$", re.M)
+    known, revised = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if found := revision.search(text):
+            known.add(found.group(1))
+        if found := down.search(text):
+            revised.update(re.findall(r"[\"'](\w+)[\"']", found.group(1)))
+    return frozenset(known - revised)
+
+
+def _applied(engine: Engine) -> frozenset[str] | None:
+    """The revisions recorded in `alembic_version`, or None before the first migration."""
+    from sqlalchemy import inspect, text
 
     with engine.connect() as conn:
-        heads = MigrationContext.configure(conn).get_current_heads()
-    return ",".join(sorted(heads)) or None
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return frozenset(
+            r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))
+        )
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The applied revision(s); several concerns may own independent migration branches."""
+    return ",".join(sorted(_applied(engine) or ())) or None

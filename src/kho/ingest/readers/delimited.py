@@ -180,12 +180,16 @@ class DelimitedSource:
         if first_line == 1 and raw.height and self.info.encoding == "utf-8-sig":
             raw = raw.with_columns(pl.col("c0").str.strip_prefix("\ufeff"))
         if counts is not None and not counts.multiline:
-            lines = pl.int_range(first_line, first_line + raw.height, dtype=pl.Int64)
+            lines = pl.int_range(first_line, first_line + raw.height, dtype=pl.Int64, eager=True)
+        elif counts is not None and (starts := counts.line_starts(done, raw.height)) is not None:
+            lines = starts - starts[0] + first_line if len(starts) else starts
         else:
             spans = pl.sum_horizontal(
                 [pl.col(c).str.count_matches("\n", literal=True).fill_null(0) for c in raw.columns]
             )
-            lines = (spans + 1).cum_sum().shift(1, fill_value=0) + first_line
+            lines = raw.select(
+                (spans + 1).cum_sum().shift(1, fill_value=0) + first_line
+            ).to_series()
         extra = [f"c{i}" for i in range(width, raw.width)]
         problem = _ragged_problem(raw, width, extra, counts, done)
         return raw.with_columns(lines.cast(pl.Int64).alias(LINE), problem.alias(PROBLEM)).drop(
@@ -207,47 +211,129 @@ def _newlines_in_last(raw: pl.DataFrame) -> int:
 
 def _ragged_problem(
     raw: pl.DataFrame, width: int, extra: list[str], counts: FieldCounts | None, done: int
-) -> pl.Expr:
+) -> pl.Series:
+    """Per record: why its field count is wrong, or null. Messages are only built for the
+    (few) flagged records."""
     import polars as pl
 
-    filled_extra = [pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") for c in extra]
-    last_extra = pl.max_horizontal(
-        [
-            pl.when(f).then(pl.lit(width + i + 1)).otherwise(pl.lit(0))
-            for i, f in enumerate(filled_extra)
-        ]
+    n = raw.height
+    more = raw.select(
+        pl.max_horizontal(
+            pl.lit(0),
+            *(
+                pl.when(pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != ""))
+                .then(pl.lit(width + i + 1))
+                .otherwise(pl.lit(0))
+                for i, c in enumerate(extra)
+            ),
+        ).alias("more")
+    ).to_series()
+    fields = None if counts is None else counts.fields(raw, done, width)
+    if fields is None:
+        fields = pl.repeat(None, n, dtype=pl.Int64, eager=True)
+    found = pl.DataFrame({"more": more, "fields": fields}).with_row_index("i")
+    found = found.filter(
+        (pl.col("more") > 0) | ((pl.col("fields") < width) & (pl.col("fields") > 1))
     )
-    more = (
-        pl.when(last_extra >= width + len(extra))
-        .then(
-            pl.format("row has more than {} fields, header has {}", last_extra - 1, pl.lit(width))
-        )
-        .when(last_extra > 0)
-        .then(pl.format("row has {} fields, header has {}", last_extra, pl.lit(width)))
+    problem = pl.repeat(None, n, dtype=pl.String, eager=True)
+    if found.height == 0:
+        return problem
+    said = found.select(
+        "i",
+        pl.when(pl.col("more") >= width + len(extra))
+        .then(pl.format("row has more than {} fields, header has {}", pl.col("more") - 1, width))
+        .when(pl.col("more") > 0)
+        .then(pl.format("row has {} fields, header has {}", pl.col("more"), width))
+        .otherwise(pl.format("row has {} fields, header has {}", pl.col("fields"), width))
+        .alias("problem"),
     )
-    if counts is None:
-        return more.otherwise(pl.lit(None, pl.String))
-    fields = counts.counts.slice(done, raw.height).cast(pl.Int64)
-    if len(fields) != raw.height:
-        return more.otherwise(pl.lit(None, pl.String))
-    fewer = pl.lit(fields).lt(width) & pl.lit(fields).gt(1)
-    return (
-        more.when(fewer)
-        .then(pl.format("row has {} fields, header has {}", pl.lit(fields), pl.lit(width)))
-        .otherwise(pl.lit(None, pl.String))
-    )
+    return problem.scatter(said["i"], said["problem"])
 
 
 @dataclass
 class FieldCounts:
-    """Fields per record below the header, and whether any record spans several lines."""
+    """What the raw text says about each record below the header, to count its fields.
 
-    counts: pl.Series
+    For a record on one line: its length in bytes and its quote characters. For a record spanning
+    several lines (a quoted value with line breaks): its delimiters, quoted ones included.
+    """
+
+    length: pl.Series  # bytes of a one-line record; null for a multi-line one
+    quotes: pl.Series
+    delimiters: pl.Series  # delimiters of a multi-line record; null for a one-line one
     multiline: bool
+    delimiter: str
+    offsets: pl.Series | None = None  # per record: its first line, counted from the first record's
+
+    def line_starts(self, done: int, height: int) -> pl.Series | None:
+        """First physical line of each record of a batch, relative to the file's first record."""
+        if self.offsets is None or len(self.offsets) < done + height:
+            return None
+        import polars as pl
+
+        return self.offsets.slice(done, height).cast(pl.Int64)
+
+    def fields(self, raw: pl.DataFrame, done: int, width: int) -> pl.Series | None:
+        """Fields of each record of the batch `raw` (records `done`.. of the file), or None when
+        the counts do not line up with the parsed records.
+
+        A one-line record has as many delimiters outside quotes as its bytes less the bytes of
+        its parsed values and less the quoting: each enclosing quote is one byte the values do
+        not have, each escaped quote (``""``) one more byte than the value's ``"``. So
+        ``delimiters = length - Σ value bytes - quotes + quotes in values``, from counts Polars
+        makes at memory speed rather than a quote-aware scan of every line. A multi-line record
+        (line ends inside values make byte counts unreliable: a stripped ``\r``) counts its
+        delimiters and subtracts those inside its parsed values.
+        """
+        import polars as pl
+
+        length = self.length.slice(done, raw.height)
+        if len(length) != raw.height:
+            return None
+        values = [c for c in raw.columns if raw.schema[c] == pl.String]
+        value_bytes = raw.select(
+            pl.sum_horizontal(pl.col(c).str.len_bytes().fill_null(0) for c in values)
+        ).to_series()
+        quotes = self.quotes.slice(done, raw.height).cast(pl.Int64)
+        delimiters = length.cast(pl.Int64) - value_bytes.cast(pl.Int64) - quotes
+        # Without the quotes inside values the count can only come out low: only records that
+        # then look short and have quotes need those counted.
+        recount = ((delimiters + 1 < width) & (quotes > 0)).arg_true()
+        if len(recount):
+            in_values = _count_in(raw, values, recount, '"')
+            delimiters = delimiters.scatter(recount, delimiters.gather(recount) + in_values)
+        if self.multiline:
+            spanning = self.delimiters.slice(done, raw.height)
+            multi = spanning.is_not_null().arg_true()
+            if len(multi):
+                inside = _count_in(raw, values, multi, self.delimiter)
+                delimiters = delimiters.scatter(
+                    multi, spanning.gather(multi).cast(pl.Int64) - inside
+                )
+        return delimiters + 1
+
+
+def _count_in(raw: pl.DataFrame, columns: list[str], rows: pl.Series, needle: str) -> pl.Series:
+    """Occurrences of `needle` in the parsed values of `rows`, summed over `columns`."""
+    import polars as pl
+
+    return (
+        raw.select(columns)
+        .gather(rows)
+        .select(
+            pl.sum_horizontal(
+                pl.col(c).str.count_matches(needle, literal=True).fill_null(0) for c in columns
+            )
+        )
+        .to_series()
+        .cast(pl.Int64)
+    )
 
 
 def _field_counts(path: Path, delimiter: str, first_line: int) -> FieldCounts | None:
-    """Fields per record (quote-aware), so short rows can be flagged; None for very large files."""
+    """Byte lengths and quotes per record, so short rows can be flagged; None for very large
+    files. Physical lines are read whole (no quoting); a line that starts inside a quoted value
+    (an odd number of quotes before it) continues the record above."""
     import polars as pl
 
     if path.stat().st_size > COUNT_FIELDS_MAX_BYTES:
@@ -266,31 +352,32 @@ def _field_counts(path: Path, delimiter: str, first_line: int) -> FieldCounts | 
     quotes = lines.str.count_matches('"', literal=True)
     after = quotes.cum_sum()
     multiline = bool((after % 2 == 1).any())
-    inside_at_start = (after - quotes) % 2 == 1
-    delimiters = lines.str.count_matches(delimiter, literal=True)
-    quoted = ((quotes > 0) | inside_at_start).arg_true()
-    if len(quoted):
-        # Close a quote left open at a line end and reopen it on the next line, so each physical
-        # line is counted on its own; a record's fields are then summed over its lines. Only
-        # lines with quotes need this (the regex is the expensive part).
-        sub = lines.gather(quoted)
-        opened = inside_at_start.gather(quoted)
-        closed = (after % 2 == 1).gather(quoted)
-        text = pl.select(
-            pl.when(pl.lit(opened)).then(pl.lit('"') + pl.lit(sub)).otherwise(pl.lit(sub))
-        ).to_series()
-        text = pl.select(
-            pl.when(pl.lit(closed)).then(pl.lit(text) + pl.lit('"')).otherwise(pl.lit(text))
-        ).to_series()
-        fixed = text.str.replace_all(r'"[^"]*"', "").str.count_matches(delimiter, literal=True)
-        delimiters = delimiters.scatter(quoted, fixed)
-    per_line = pl.DataFrame(
-        {"d": delimiters, "record": (~inside_at_start).cast(pl.Int64).cum_sum()}
+    if not multiline:
+        nulls = pl.repeat(None, len(lines), dtype=pl.UInt32, eager=True)
+        return FieldCounts(lines.str.len_bytes(), quotes, nulls, False, delimiter)
+    # Most records are one line even here: only lines of multi-line records are grouped.
+    starts = (after - quotes) % 2 == 0
+    continued = ~starts
+    members = continued | continued.shift(-1, fill_value=False)
+    record = (starts.cast(pl.Int64).cum_sum() - 1).filter(members)
+    spans = (
+        pl.DataFrame(
+            {
+                "record": record,
+                "quotes": quotes.filter(members),
+                "delimiters": lines.filter(members).str.count_matches(delimiter, literal=True),
+            }
+        )
+        .group_by("record", maintain_order=True)
+        .agg(pl.col("quotes", "delimiters").sum())
     )
-    if multiline:
-        per_line = per_line.group_by("record", maintain_order=True).agg(pl.col("d").sum())
-    counts = (per_line["d"] + 1).alias("n")
-    return FieldCounts(counts, multiline)
+    records = int(starts.sum())
+    length = lines.str.len_bytes().filter(starts).scatter(spans["record"], None)
+    per_quotes = quotes.filter(starts).scatter(spans["record"], spans["quotes"])
+    delimiters = pl.repeat(None, records, dtype=pl.UInt32, eager=True).scatter(
+        spans["record"], spans["delimiters"]
+    )
+    return FieldCounts(length, per_quotes, delimiters, True, delimiter, starts.arg_true())
 
 
 def _empty(width: int) -> pl.DataFrame:

@@ -113,6 +113,33 @@ def test_ragged_rows_are_flagged_not_truncated(tmp_path: Path) -> None:
     assert problems[4] == "row has 2 fields, header has 3"
 
 
+def test_short_rows_are_told_apart_from_empty_trailing_fields_whatever_the_quoting(
+    tmp_path: Path,
+) -> None:
+    """Delimiters inside quotes (also across lines, and next to escaped quotes) are not fields."""
+    text = (
+        "a,b,c,d\n"
+        '1,"x, y",,\n'  # 2: complete, two empty trailing fields
+        '2,"x, y, z"\n'  # 3: short although the raw line holds three commas
+        '3,"say ""hi, there""",c,d\n'  # 4: complete, escaped quotes around a comma
+        '4,"one,\ntwo,\nthree"\n'  # 5-7: one record, short, commas on every line
+        '5,"p,\nq",r,\n'  # 8-9: complete across two lines, last field empty
+        '6,",",","\n'  # 10: short by one, two quoted commas
+        "7,,,\n"  # 11: complete, all empty
+    )
+    frame, _ = _read(_write(tmp_path, "t.csv", text.encode()))
+    problems = dict(zip(frame["_line"].to_list(), frame["_problem"].to_list(), strict=True))
+    assert problems == {
+        2: None,
+        3: "row has 2 fields, header has 4",
+        4: None,
+        5: "row has 2 fields, header has 4",
+        8: None,
+        10: "row has 3 fields, header has 4",
+        11: None,
+    }
+
+
 def test_pxweb_title_blank_and_missing_marks(tmp_path: Path) -> None:
     text = (
         '\ufeff"Area by province"\r\n\r\n"Province";"2011";"2012"\r\n'
