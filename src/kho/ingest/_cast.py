@@ -22,7 +22,7 @@ def cast(values: pl.Series, ctype: ColumnType) -> tuple[pl.Series, pl.Series]:
     frame = values.alias(_V).to_frame()
     if ctype.kind == "text":
         typed = _to_text(values)
-        return typed, pl.Series(values.name, [None] * values.len(), dtype=pl.String)
+        return typed, pl.repeat(None, values.len(), dtype=pl.String, eager=True).alias(values.name)
     if values.dtype == pl.String:
         expr, why = _parse_expr(frame, ctype)
     else:

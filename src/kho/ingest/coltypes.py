@@ -55,7 +55,7 @@ class ColumnType:
         if self.kind == "decimal":
             return pa.decimal128(38, self.scale or 0)
         return {
-            "text": pa.string(),
+            "text": pa.large_string(),  # what Polars hands over and Iceberg reads back
             "integer": pa.int64(),
             "float": pa.float64(),
             "date": pa.date32(),

@@ -21,6 +21,7 @@ T = TypeVar("T")
 LINE, PROBLEM = "_line", "_problem"
 REJECT_EXPORT_PREFIX = "kho_reject_"
 LEGACY_SAMPLE = 20_000
+EXAMPLE_ROWS = 5_000  # examples of a column come from the first rows of each batch
 
 
 @dataclass
@@ -115,23 +116,29 @@ def cast_batch(
     results = _parallel(lambda p: cast_column(clean[p.source], p.ctype), plans)  # type: ignore[arg-type]
     typed = {p.name: values for p, (values, _) in zip(plans, results, strict=True)}
     reasons = {p.name: why for p, (_, why) in zip(plans, results, strict=True)}
+    checks = [why.is_not_null() for why in reasons.values() if why.null_count() < why.len()]
+    if PROBLEM in clean.columns and clean[PROBLEM].null_count() < clean.height:
+        checks.append(clean[PROBLEM].is_not_null())
     bad = (
-        clean[PROBLEM].is_not_null()
-        if PROBLEM in clean.columns
+        pl.select(pl.any_horizontal(checks)).to_series()
+        if checks
         else pl.repeat(False, clean.height, eager=True)
     )
-    for why in reasons.values():
-        bad = bad | why.is_not_null()
-    good_mask = ~bad
     rejects = _reject_frame(raw, plans, reasons, bad)
-    for p in plans:
-        good_vals = typed[p.name].filter(good_mask)
-        p.null_count += good_vals.null_count()
-        p.rejected += int(reasons[p.name].is_not_null().sum())
+    frame = pl.DataFrame([typed[p.name].alias(p.name) for p in plans])
+    sample = min(clean.height, EXAMPLE_ROWS)
+    good_sample = ~bad.head(sample)
+    if bool(bad.any()):
+        frame = frame.filter(~bad)
+    nulls = frame.null_count().row(0) if frame.width else ()
+    for p, null_count in zip(plans, nulls, strict=True):
+        p.null_count += int(null_count)
+        p.rejected += reasons[p.name].len() - reasons[p.name].null_count()
         if len(p.examples) < 3:
-            source = clean[p.source]
-            _add_examples(p, source.filter(good_mask) if source.dtype == pl.String else good_vals)
-    frame = pl.DataFrame({p.name: typed[p.name].filter(good_mask) for p in plans})
+            source = clean[p.source].head(sample)
+            if source.dtype != pl.String:
+                source = typed[p.name].head(sample)
+            _add_examples(p, source.filter(good_sample))
     for unit in unit_columns:
         frame = frame.hstack(unit.derive(frame[unit.name]))
     return BatchResult(table=_to_arrow(frame, schema), rejects=rejects, rows_read=raw.height)
@@ -148,7 +155,7 @@ def _parallel(fn: Callable[[ColumnPlan], T], plans: list[ColumnPlan]) -> list[T]
 
 
 def _add_examples(p: ColumnPlan, values: pl.Series) -> None:
-    for v in values.head(5_000).drop_nulls().unique(maintain_order=True).head(3).to_list():
+    for v in values.drop_nulls().unique(maintain_order=True).head(3).to_list():
         text = str(v)
         if text not in p.examples and len(p.examples) < 3:
             p.examples.append(text[:80])

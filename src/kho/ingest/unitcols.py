@@ -26,7 +26,7 @@ class UnitColumn:
     def fields(self) -> list[pa.Field]:
         import pyarrow as pa
 
-        return [pa.field(f"{self.name}_{s}", pa.string()) for s in SUFFIXES]
+        return [pa.field(f"{self.name}_{s}", pa.large_string()) for s in SUFFIXES]
 
     def derive(self, values: pl.Series) -> pl.DataFrame:
         """Five text columns per row, each distinct name resolved once."""

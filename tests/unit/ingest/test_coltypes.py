@@ -290,7 +290,7 @@ def test_cast_native_float_to_integer_rejects_fractions() -> None:
 @pytest.mark.parametrize(
     ("ctype", "arrow"),
     [
-        (ColumnType("text"), pa.string()),
+        (ColumnType("text"), pa.large_string()),
         (ColumnType("integer"), pa.int64()),
         (ColumnType("decimal", scale=2), pa.decimal128(38, 2)),
         (ColumnType("float"), pa.float64()),
