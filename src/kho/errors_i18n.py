@@ -33,10 +33,15 @@ class Template:
     """One msgid compiled for matching, with its translation (as a plain ``str.format`` string)."""
 
     msgid: str
-    pattern: re.Pattern[str]
+    regex: str
     literals: tuple[str, ...]
     translation: str
     counts: frozenset[int]  # placeholders written `{0:,}`: numbers with thousands separators
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """Compiled on first use: most templates are never tried (their key text is absent)."""
+        return re.compile(self.regex, re.DOTALL)
 
     @property
     def fixed(self) -> int:
@@ -72,9 +77,9 @@ def compile_template(msgid: str, translation: str) -> Template:
             counts.add(int(field))
         group = _COUNT if spec and "," in spec else "(.*?)"
         regex.append(f"(?:{group} )?" if eat_space else group)
-    pattern = re.compile(r"\A" + "".join(regex) + r"\Z", re.DOTALL)
     plain = _without_specs(translation)
-    return Template(msgid, pattern, tuple(x for x in literals if x), plain, frozenset(counts))
+    whole = r"\A" + "".join(regex) + r"\Z"
+    return Template(msgid, whole, tuple(x for x in literals if x), plain, frozenset(counts))
 
 
 def _without_specs(text: str) -> str:

@@ -23,18 +23,30 @@ def cast(values: pl.Series, ctype: ColumnType) -> tuple[pl.Series, pl.Series]:
     if ctype.kind == "text":
         typed = _to_text(values)
         return typed, pl.repeat(None, values.len(), dtype=pl.String, eager=True).alias(values.name)
-    if values.dtype == pl.String:
-        expr, why = _parse_expr(frame, ctype)
+    if values.dtype == pl.String and ctype.kind in ("integer", "decimal", "float"):
+        why = _number_reason(ctype)
+        typed = _via_uniques(
+            values,
+            lambda u: u.to_frame(_V).select(_number_expr(u.to_frame(_V), ctype)[0]).to_series(),
+        )
     else:
-        expr, why = _native_expr(values, ctype), f"is not a {ctype.kind} value"
-    out = frame.with_columns(expr.alias(_T)).select(
-        pl.col(_T),
-        pl.when(pl.col(_V).is_not_null() & pl.col(_T).is_null())
-        .then(pl.format("'{}' " + why, pl.col(_V).cast(pl.String).str.slice(0, 80)))
-        .otherwise(None)
-        .alias("why"),
+        if values.dtype == pl.String:
+            expr, why = _parse_expr(frame, ctype)
+        else:
+            expr, why = _native_expr(values, ctype), f"is not a {ctype.kind} value"
+        typed = frame.select(expr.alias(_T)).to_series()
+    typed = typed.alias(values.name)
+    failed = (values.is_not_null() & typed.is_null()).arg_true()
+    reasons = pl.repeat(None, values.len(), dtype=pl.String, eager=True).alias(values.name)
+    if failed.is_empty():
+        return typed, reasons
+    said = (
+        values.gather(failed)
+        .to_frame(_V)
+        .select(pl.format("'{}' " + why, pl.col(_V).cast(pl.String).str.slice(0, 80)))
+        .to_series()
     )
-    return out.to_series(0).alias(values.name), out.to_series(1).alias(values.name)
+    return typed, reasons.scatter(failed, said)
 
 
 def _to_text(values: pl.Series) -> pl.Series:
@@ -67,18 +79,25 @@ def _number_expr(frame: pl.DataFrame, ctype: ColumnType) -> tuple[pl.Expr, str]:
     has_extras = bool(frame.select(v.str.contains(r"[^\d.,\-]").any()).item())
     plain = numbers.normalise_expr(_V, style, has_extras=has_extras)
     fits = v.str.contains(numbers.full_pattern(numbers.CORES[style]))
-    example = numbers.EXAMPLE[style]
     if ctype.kind == "integer":
         target: pl.DataType = pl.Int64()
-        why = f"is not a whole number written like {numbers.WHOLE_EXAMPLE[style]}"
     elif ctype.kind == "decimal":
         scale = ctype.scale or 0
         target = pl.Decimal(38, scale)
         fits = fits & ~plain.str.contains(rf"\.\d{{{scale + 1},}}$")
-        why = f"is not a number written like {example} with at most {scale} decimals"
     else:
-        target, why = pl.Float64(), f"is not a number written like {example}"
-    return pl.when(fits).then(plain.cast(target, strict=False)), why
+        target = pl.Float64()
+    return pl.when(fits).then(plain.cast(target, strict=False)), _number_reason(ctype)
+
+
+def _number_reason(ctype: ColumnType) -> str:
+    style = ctype.number_style or "plain"
+    if ctype.kind == "integer":
+        return f"is not a whole number written like {numbers.WHOLE_EXAMPLE[style]}"
+    if ctype.kind == "decimal":
+        example, scale = numbers.EXAMPLE[style], ctype.scale or 0
+        return f"is not a number written like {example} with at most {scale} decimals"
+    return f"is not a number written like {numbers.EXAMPLE[style]}"
 
 
 def _date_expr(frame: pl.DataFrame, ctype: ColumnType) -> tuple[pl.Series, str]:
@@ -92,7 +111,7 @@ def _date_expr(frame: pl.DataFrame, ctype: ColumnType) -> tuple[pl.Series, str]:
 
 def _via_uniques(values: pl.Series, parse: Callable[[pl.Series], pl.Series]) -> pl.Series:
     """Parse each distinct value once when values repeat a lot (dates usually do)."""
-    if values.len() < 50_000:
+    if values.len() < 50_000 or int(values.approx_n_unique()) * 4 > values.len():  # type: ignore[arg-type]
         return parse(values)
     uniques = values.unique()
     if uniques.len() > values.len() // 4:

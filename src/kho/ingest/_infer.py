@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     import polars as pl
 
 SAMPLE_SIZE = 2000
+DISTINCT_FROM = 1000  # columns at least this long are checked per distinct value when they repeat
 MAX_MISFITS = 1000  # a typed column may hold at most this many misfits (and at most 1 %)
 _FORMS = [(f, re.compile(f.pattern)) for f in dates.FORMS]
 _ANY_NUMBER = re.compile(numbers.ANY_NUMBER)
@@ -34,11 +35,39 @@ def infer_text(s: pl.Series, name: str) -> ColumnType:
         return _free_text(s, n)
     if isinstance(family, ColumnType):
         return family
+    vals = _values(s)
     if family == "boolean":
-        return _verify_boolean(s, n, flag)
+        return _verify_boolean(vals, n, flag)
     if family == "number":
-        return _verify_number(s, n, name)
-    return _verify_date(s, n, next(f for f, _ in _FORMS if f.label == family))
+        return _verify_number(vals, n, name)
+    return _verify_date(vals, n, next(f for f, _ in _FORMS if f.label == family))
+
+
+def _values(s: pl.Series) -> pl.DataFrame:
+    """Columns ``v`` (a value) and ``n`` (how many cells hold it), in first-seen order.
+
+    A column that repeats a lot (dates, amounts, yes/no) is checked once per distinct value, so
+    verifying a million dates costs a few thousand regular-expression tests; other columns keep
+    one row per value (n = 1). Every count below is a sum of ``n``, so both read the same.
+    """
+    import polars as pl
+
+    frame = s.to_frame("v")
+    if s.len() >= DISTINCT_FROM and int(s.approx_n_unique()) * 4 <= s.len():  # type: ignore[arg-type]
+        return frame.group_by("v", maintain_order=True).agg(pl.len().cast(pl.Int64).alias("n"))
+    return frame.with_columns(pl.lit(1, pl.Int64).alias("n"))
+
+
+def _count(matches: pl.Expr) -> pl.Expr:
+    """How many cells satisfy ``matches`` (an expression over ``v``)."""
+    import polars as pl
+
+    return pl.col("n").filter(matches).sum()
+
+
+def _cells(vals: pl.DataFrame, mask: pl.Series) -> int:
+    """How many cells the rows of ``vals`` selected by ``mask`` stand for."""
+    return int(vals["n"].filter(mask).sum())
 
 
 def _sample_family(s: pl.Series, n: int, flag: bool) -> str | ColumnType | None:
@@ -90,67 +119,68 @@ def _quote(value: object) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "…")
 
 
-def _too_many(s: pl.Series, mask: pl.Series, n: int, what: str) -> ColumnType:
-    bad = s.filter(~mask)
+def _too_many(vals: pl.DataFrame, mask: pl.Series, n: int, what: str) -> ColumnType:
+    bad = vals.filter(~mask)
     warn = (
-        f"{bad.len():,} of {n:,} values are not {what} (e.g. {_quote(bad.head(1).item())}), "
+        f"{int(bad['n'].sum()):,} of {n:,} values are not {what} "
+        f"(e.g. {_quote(bad['v'].head(1).item())}), "
         f"more than the {misfit_bound(n):,} allowed; kept as text"
     )
     return ColumnType("text", reason=f"values are mostly {what} but not all", warnings=[warn])
 
 
-def _misfit_warning(s: pl.Series, mask: pl.Series, what: str) -> list[str]:
-    bad = s.filter(~mask)
+def _misfit_warning(vals: pl.DataFrame, mask: pl.Series, what: str) -> list[str]:
+    bad = vals.filter(~mask)
     if bad.is_empty():
         return []
     return [
-        f"{bad.len():,} values are not {what} and will be rejected "
-        f"(e.g. {_quote(bad.head(1).item())})"
+        f"{int(bad['n'].sum()):,} values are not {what} and will be rejected "
+        f"(e.g. {_quote(bad['v'].head(1).item())})"
     ]
 
 
-def _verify_boolean(s: pl.Series, n: int, flag: bool) -> ColumnType:
+def _verify_boolean(vals: pl.DataFrame, n: int, flag: bool) -> ColumnType:
     tokens = booleans.tokens(numeric=flag)
-    mask = s.is_in(list(tokens))
-    if n - int(mask.sum()) > misfit_bound(n):
-        return _too_many(s, mask, n, "yes/no values")
-    warnings = _misfit_warning(s, mask, "yes/no values")
-    seen = set(s.filter(mask).unique().to_list())
+    mask = vals["v"].is_in(list(tokens))
+    fits = _cells(vals, mask)
+    if n - fits > misfit_bound(n):
+        return _too_many(vals, mask, n, "yes/no values")
+    warnings = _misfit_warning(vals, mask, "yes/no values")
+    seen = set(vals["v"].filter(mask).unique().to_list())
     if booleans.is_mark_only(seen):
         reason = "only 'x' marks and blanks: 'x' means true, blanks stay empty (null)"
         return ColumnType("boolean", reason=reason, warnings=warnings)
     if len({tokens[v] for v in seen}) < 2:
-        return _free_text(s, n)  # "Không" alone (e.g. religion: none) is an answer, not a flag
-    return ColumnType(
-        "boolean", reason=f"{int(mask.sum()):,} values are yes/no words", warnings=warnings
-    )
+        return _free_text(vals["v"], n)  # "Không" alone (e.g. religion: none) is an answer
+    return ColumnType("boolean", reason=f"{fits:,} values are yes/no words", warnings=warnings)
 
 
-def _verify_date(s: pl.Series, n: int, form: dates.DateForm) -> ColumnType:
+def _verify_date(vals: pl.DataFrame, n: int, form: dates.DateForm) -> ColumnType:
     import polars as pl
 
     c = pl.col("v").str
     exprs = {
         "main": c.contains(form.pattern),
-        "time": c.contains(dates.HAS_TIME).sum(),
-        "seconds": c.contains(dates.HAS_SECONDS).sum(),
-        "out": c.contains(form.year_out).sum(),
-        "day13": c.contains(dates.DAY_ABOVE_12).sum(),
+        "time": _count(c.contains(dates.HAS_TIME)),
+        "seconds": _count(c.contains(dates.HAS_SECONDS)),
+        "out": _count(c.contains(form.year_out)),
+        "day13": _count(c.contains(dates.DAY_ABOVE_12)),
     }
     if form is not dates.ISO:
         exprs["iso"] = c.contains(dates.ISO.pattern)
-    row = s.to_frame("v").select(**exprs)
+    row = vals.select(**exprs)
     mask = row["main"] | row["iso"] if "iso" in row.columns else row["main"]
+    fits = _cells(vals, mask)
     what = f"{form.label} dates"
-    if n - int(mask.sum()) > misfit_bound(n):
-        return _too_many(s, mask, n, what)
+    if n - fits > misfit_bound(n):
+        return _too_many(vals, mask, n, what)
     has_time = int(row["time"][0]) > 0
-    warnings = _misfit_warning(s, mask, what) + _date_warnings(row, form, n)
+    both = (_cells(vals, row["iso"]), _cells(vals, row["main"])) if "iso" in row.columns else (0, 0)
+    warnings = _misfit_warning(vals, mask, what) + _date_warnings(row, form, n, both)
     return ColumnType(
         "timestamp" if has_time else "date",
         date_format=form.fmt + _time_format(has_time, int(row["seconds"][0]) > 0),
-        reason=f"{int(mask.sum()):,} of {n:,} values are {what}"
-        + (" with times" if has_time else ""),
+        reason=f"{fits:,} of {n:,} values are {what}" + (" with times" if has_time else ""),
         warnings=warnings,
     )
 
@@ -159,10 +189,13 @@ def _time_format(has_time: bool, has_seconds: bool) -> str:
     return "" if not has_time else " %H:%M:%S" if has_seconds else " %H:%M"
 
 
-def _date_warnings(row: pl.DataFrame, form: dates.DateForm, n: int) -> list[str]:
+def _date_warnings(
+    row: pl.DataFrame, form: dates.DateForm, n: int, iso_and_main: tuple[int, int]
+) -> list[str]:
     out = []
-    if "iso" in row.columns and int(row["iso"].sum()) and int(row["main"].sum()):
-        out.append(f"{int(row['iso'].sum()):,} values written yyyy-mm-dd were also accepted")
+    iso, main = iso_and_main
+    if iso and main:
+        out.append(f"{iso:,} values written yyyy-mm-dd were also accepted")
     if int(row["out"][0]):
         out.append(f"{int(row['out'][0]):,} dates have a year outside 1900–2100; check them")
     if form.day_first and n > 1 and not int(row["day13"][0]):
@@ -173,29 +206,25 @@ def _date_warnings(row: pl.DataFrame, form: dates.DateForm, n: int) -> list[str]
     return out
 
 
-def _verify_number(s: pl.Series, n: int, name: str) -> ColumnType:
+def _verify_number(vals: pl.DataFrame, n: int, name: str) -> ColumnType:
     import polars as pl
 
     c = pl.col("v").str
-    row = (
-        s.to_frame("v")
-        .select(
-            plain=c.contains(numbers.PLAIN_INTEGER).sum(),
-            lead0=c.contains(numbers.LEADING_ZERO).sum(),
-            proc=c.contains(codes.PROCEDURE_CODE).sum(),
-            longest=c.len_bytes().max(),
-            shortest=c.len_bytes().min(),
-        )
-        .row(0, named=True)
-    )
-    code = _as_code(s, n, name, row)
+    row = vals.select(
+        plain=_count(c.contains(numbers.PLAIN_INTEGER)),
+        lead0=_count(c.contains(numbers.LEADING_ZERO)),
+        proc=_count(c.contains(codes.PROCEDURE_CODE)),
+        longest=c.len_bytes().max(),
+        shortest=c.len_bytes().min(),
+    ).row(0, named=True)
+    code = _as_code(vals["v"], n, name, row)
     if code is not None:
         return code
     if row["plain"] == n:
         return ColumnType(
             "integer", number_style="plain", reason=f"all {n:,} values are whole numbers"
         )
-    return _verify_styled_number(s, n)
+    return _verify_styled_number(vals, n)
 
 
 def _as_code(s: pl.Series, n: int, name: str, row: dict[str, int]) -> ColumnType | None:
@@ -224,13 +253,13 @@ def _as_code(s: pl.Series, n: int, name: str, row: dict[str, int]) -> ColumnType
     return None
 
 
-def _verify_styled_number(s: pl.Series, n: int) -> ColumnType:
-    style = _sample_style(s)
+def _verify_styled_number(vals: pl.DataFrame, n: int) -> ColumnType:
+    style = _sample_style(vals["v"])
     if style is not None:
-        fast = _fast_styled_number(s, n, style)
+        fast = _fast_styled_number(vals, n, style)
         if fast is not None:
             return fast
-    return _full_styled_number(s, n)
+    return _full_styled_number(vals, n)
 
 
 def _sample_style(s: pl.Series) -> numbers.NumberStyle | None:
@@ -243,27 +272,24 @@ def _sample_style(s: pl.Series) -> numbers.NumberStyle | None:
     return None
 
 
-def _fast_styled_number(s: pl.Series, n: int, style: numbers.NumberStyle) -> ColumnType | None:
+def _fast_styled_number(
+    vals: pl.DataFrame, n: int, style: numbers.NumberStyle
+) -> ColumnType | None:
     """One parallel pass when the sample already shows the convention; None if unsure."""
     import polars as pl
 
     c = pl.col("v").str
     dot = style == "dot_thousands"
     core = numbers.CORES["dot_thousands" if dot else "comma_thousands"]
-    row = (
-        s.to_frame("v")
-        .select(
-            fits=c.contains(numbers.full_pattern(core)).sum(),
-            other=c.contains(
-                numbers.full_pattern(numbers.ONLY["comma_thousands" if dot else "dot_thousands"])
-            ).sum(),
-            percent=c.contains(numbers.PERCENT).sum(),
-            currency=c.contains(numbers.CURRENCY_SUFFIX).sum(),
-            has_comma=c.contains(",", literal=True).sum(),
-            scale=numbers.decimals_expr("v", style),
-        )
-        .row(0, named=True)
-    )
+    other = numbers.ONLY["comma_thousands" if dot else "dot_thousands"]
+    row = vals.select(
+        fits=_count(c.contains(numbers.full_pattern(core))),
+        other=_count(c.contains(numbers.full_pattern(other))),
+        percent=_count(c.contains(numbers.PERCENT)),
+        currency=_count(c.contains(numbers.CURRENCY_SUFFIX)),
+        has_comma=_count(c.contains(",", literal=True)),
+        scale=numbers.decimals_expr("v", style),
+    ).row(0, named=True)
     if row["other"] or n - row["fits"] > misfit_bound(n) or row["fits"] < n:
         return None  # conflicting evidence or misfits to describe: take the full path
     if not dot:
@@ -272,15 +298,15 @@ def _fast_styled_number(s: pl.Series, n: int, style: numbers.NumberStyle) -> Col
     return _number_type(style, row["scale"] or 0, int(row["fits"]), n, warnings)
 
 
-def _full_styled_number(s: pl.Series, n: int) -> ColumnType:
+def _full_styled_number(vals: pl.DataFrame, n: int) -> ColumnType:
     import polars as pl
 
     c = pl.col("v").str
-    frame = s.to_frame("v")
+    frame = vals
     row = frame.select(
-        **numbers.evidence_exprs("v"),
-        percent=c.contains(numbers.PERCENT).sum(),
-        currency=c.contains(numbers.CURRENCY_SUFFIX).sum(),
+        **numbers.evidence_exprs("v", weight="n"),
+        percent=_count(c.contains(numbers.PERCENT)),
+        currency=_count(c.contains(numbers.CURRENCY_SUFFIX)),
     )
     counts = {k: int(row[k][0]) for k in row.columns}
     ev = numbers.NumberEvidence(
@@ -302,12 +328,13 @@ def _full_styled_number(s: pl.Series, n: int) -> ColumnType:
     if style is None:
         return ColumnType("text", reason="numbers written in two conventions", warnings=warnings)
     fits = frame.select(c.contains(numbers.full_pattern(numbers.CORES[style]))).to_series()
-    if n - int(fits.sum()) > bound:
-        return _too_many(s, fits, n, "numbers")
+    fitting = _cells(vals, fits)
+    if n - fitting > bound:
+        return _too_many(vals, fits, n, "numbers")
     scale = frame.filter(fits).select(numbers.decimals_expr("v", style)).item() or 0
-    warnings += _misfit_warning(s, fits, f"numbers written like {numbers.EXAMPLE[style]}")
+    warnings += _misfit_warning(vals, fits, f"numbers written like {numbers.EXAMPLE[style]}")
     warnings += _unit_warnings(counts["percent"], counts["currency"])
-    return _number_type(style, scale, int(fits.sum()), n, warnings)
+    return _number_type(style, scale, fitting, n, warnings)
 
 
 def _number_type(

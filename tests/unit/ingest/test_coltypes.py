@@ -398,3 +398,40 @@ def test_dates_round_trip_day_first(dates: list[dt.date], padded: bool) -> None:
     ]
     ctype, typed, rejects = load(text)
     assert ctype.kind == "date" and typed == dates and rejects == []
+
+
+# --- columns that repeat: checked once per distinct value ---------------------------------------
+
+REPEATING = {
+    "dates with misfits": [f"{d:02d}/03/2024" for d in range(1, 29)] * 150 + ["31/02/2024", "x"],
+    "dates, some ISO": [f"{d:02d}/11/2025" for d in range(1, 31)] * 100 + ["2025-11-05"] * 40,
+    "ambiguous dates": [f"{d:02d}/{m:02d}/2024" for d in range(1, 13) for m in (1, 2)] * 200,
+    "dot thousands": ["1.234.000", "15.000", "135.000", "0", "2.500,5"] * 900 + ["1,5 tỷ"] * 3,
+    "comma thousands": ["1,234.5", "12.25", "900"] * 1500,
+    "mixed conventions": ["1.234.567,5"] * 2000 + ["1,234,567.5"] * 2000,
+    "percent": ["93,23%", "100%", "5,5%"] * 1000,
+    "plain integers": [str(i % 97) for i in range(6000)],
+    "leading zeros": ["012", "345", "078"] * 1000,
+    "procedure codes": ["1.004227", "2.000815", "1.010728"] * 1000,
+    "yes/no": ["Có", "Không"] * 2000 + ["?"] * 10,
+    "only Không": ["Không"] * 3000,
+    "x marks": ["x", "X"] * 1500,
+    "mostly numbers": ["12", "15", "abc", "def"] * 1000,
+}
+
+
+@pytest.mark.parametrize("case", list(REPEATING))
+def test_a_repeating_column_gets_the_same_type_and_counts_as_when_every_value_is_checked(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Distinct values weighted by their counts decide exactly what every value would."""
+    from kho.ingest import _infer
+
+    values = REPEATING[case]
+    cleaned = clean_text(pl.Series("c", values, dtype=pl.String)).drop_nulls()
+    assert _infer._values(cleaned).height < len(values) // 4  # really checked per distinct value
+    grouped = infer(values)
+    monkeypatch.setattr(_infer, "DISTINCT_FROM", 10**9)
+    one_by_one = infer(values)
+    assert grouped == one_by_one
+    assert grouped.reason  # the counts in the reason were computed, not left out

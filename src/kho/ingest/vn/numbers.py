@@ -66,18 +66,23 @@ class NumberEvidence:
     has_comma: int
 
 
-def evidence_exprs(col: str) -> dict[str, pl.Expr]:
-    """Expressions (each a count) that fill a :class:`NumberEvidence` in one parallel select."""
+def evidence_exprs(col: str, weight: str | None = None) -> dict[str, pl.Expr]:
+    """Expressions (each a count) that fill a :class:`NumberEvidence` in one parallel select;
+    with `weight`, each row stands for that many values (distinct values with their counts)."""
     import polars as pl
 
     c = pl.col(col).str
+
+    def count(matches: pl.Expr) -> pl.Expr:
+        return pl.col(weight).filter(matches).sum() if weight else matches.sum()
+
     return {
-        "dot_only": c.contains(full_pattern(_DOT_ONLY)).sum(),
-        "comma_only": c.contains(full_pattern(_COMMA_ONLY)).sum(),
-        "ambiguous_dot": c.contains(full_pattern(r"[1-9]\d{0,2}\.\d{3}")).sum(),
-        "ambiguous_comma": c.contains(full_pattern(r"[1-9]\d{0,2},\d{3}")).sum(),
-        "long_plain": c.contains(full_pattern(r"\d{4,}")).sum(),
-        "has_comma": c.contains(",", literal=True).sum(),
+        "dot_only": count(c.contains(full_pattern(_DOT_ONLY))),
+        "comma_only": count(c.contains(full_pattern(_COMMA_ONLY))),
+        "ambiguous_dot": count(c.contains(full_pattern(r"[1-9]\d{0,2}\.\d{3}"))),
+        "ambiguous_comma": count(c.contains(full_pattern(r"[1-9]\d{0,2},\d{3}"))),
+        "long_plain": count(c.contains(full_pattern(r"\d{4,}"))),
+        "has_comma": count(c.contains(",", literal=True)),
     }
 
 
