@@ -35,6 +35,7 @@ _NEEDS_REPAIR = (
     r"[\p{M}\x{2126}\x{212A}\x{212B}\x{1100}-\x{11FF}\x{F900}-\x{FAFF}]|_x[0-9A-Fa-f]{4}_"
 )
 _EXCEL_ESCAPE = r"_x000[dD]_"
+CLEAN_DISTINCT_FROM = 10_000  # longer columns that repeat a lot are cleaned per distinct value
 
 
 @dataclass
@@ -80,21 +81,34 @@ class ColumnType:
 
 
 def clean_text(values: pl.Series) -> pl.Series:
-    """Trim (NBSP, zero-width, BOM too), NFC, drop Excel ``_x000D_``, null markers → null."""
+    """Trim (NBSP, zero-width, BOM too), NFC, drop Excel ``_x000D_``, null markers → null.
+
+    A column that repeats a lot (names of provinces, agencies, procedures) is cleaned once per
+    distinct value and only the values that change are replaced.
+    """
     import polars as pl
 
     s = values if values.dtype == pl.String else values.cast(pl.String)
+    if s.len() >= CLEAN_DISTINCT_FROM and int(s.approx_n_unique()) * 4 <= s.len():  # type: ignore[arg-type]
+        distinct = s.drop_nulls().unique()
+        cleaned = _clean(distinct)
+        changed = cleaned.ne_missing(distinct)
+        if changed.any():
+            s = s.replace(distinct.filter(changed), cleaned.filter(changed))
+        return s.alias(values.name)
+    return _clean(s).alias(values.name)
+
+
+def _clean(s: pl.Series) -> pl.Series:
+    import polars as pl
+
     s = s.str.strip_chars(STRIP_CHARS)
     repair = s.str.contains(_NEEDS_REPAIR).fill_null(False)
     if repair.any():
         idx = repair.arg_true()
         fixed = s.gather(idx).str.replace_all(_EXCEL_ESCAPE, "").str.normalize("NFC")
         s = s.scatter(idx, fixed.str.strip_chars(STRIP_CHARS))
-    return (
-        pl.select(pl.when(s.is_in(NULL_MARKERS)).then(None).otherwise(s))
-        .to_series()
-        .alias(values.name)
-    )
+    return pl.select(pl.when(s.is_in(NULL_MARKERS)).then(None).otherwise(s)).to_series()
 
 
 def infer_column(values: pl.Series, *, name: str = "") -> ColumnType:

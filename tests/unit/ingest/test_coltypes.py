@@ -59,6 +59,31 @@ def test_clean_text_trims_normalises_and_nulls_markers() -> None:
     ]
 
 
+def test_a_repeating_column_is_cleaned_per_distinct_value_with_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kho.ingest import coltypes
+
+    raw = [
+        "  Hà Nội\u00a0",
+        "Hà Nội",
+        "Nguye\u0302\u0303n",
+        "dòng 1_x000D_\ndòng 2",
+        "..",
+        "N/A",
+        None,
+        "",
+        "Sở Tư pháp",
+    ] * 3000
+    series = pl.Series("c", raw, dtype=pl.String)
+    grouped = clean_text(series)
+    monkeypatch.setattr(coltypes, "CLEAN_DISTINCT_FROM", 10**9)
+    assert grouped.equals(clean_text(series)) and grouped.name == "c"
+    assert grouped.head(9).to_list() == [
+        "Hà Nội", "Hà Nội", "Nguyễn", "dòng 1\ndòng 2", None, None, None, None, "Sở Tư pháp"
+    ]  # fmt: skip
+
+
 def test_clean_text_accepts_non_text_columns() -> None:
     assert clean_text(pl.Series([1, None])).to_list() == ["1", None]
 
