@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kho.errors import Conflict
+from kho.warehouse._catalog import ROW_GROUP_ROWS
 from kho.warehouse._files import delete_files, list_files
 from kho.warehouse._schema import conform
 
@@ -49,7 +50,7 @@ class FileWriter:
         for batch in batches:
             fitted = conform(batch, self.target)
             if isinstance(fitted, pa.Table):
-                yield from fitted.to_batches()
+                yield from fitted.to_batches(max_chunksize=ROW_GROUP_ROWS)
             else:
                 yield fitted
 

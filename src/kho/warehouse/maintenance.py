@@ -95,6 +95,11 @@ def _compact(warehouse: Warehouse, ident: str, *, small_bytes: int, min_files: i
     try:
         scan = ArrowScan(table.metadata, table.io, table.schema(), AlwaysTrue())
         writer.write(_checksummed(con, scan.to_record_batches(tasks), writer.target, expected))
+        if len(writer.files) >= len(tasks):
+            # Already target-sized files (small on disk because Parquet compresses them) would be
+            # rewritten into as many files again on every run: keep the table as it is.
+            writer.discard()
+            return
         _verify(con, writer, expected, ident)
         producer = _rewrite_producer(tx, [t.file for t in tasks], writer.files)
         writer.producer = producer

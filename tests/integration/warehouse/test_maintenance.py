@@ -59,6 +59,33 @@ def test_maintain_on_a_tidy_table_changes_nothing(warehouse: Warehouse) -> None:
     assert warehouse.snapshots(T)[-1].snapshot_id == snapshot
 
 
+def test_files_already_at_the_target_size_are_not_rewritten_on_every_run(
+    warehouse: Warehouse,
+) -> None:
+    """Files a load cut at the target size are small on disk (Parquet compresses) but rewriting
+    them gives as many files again: maintenance leaves them and their snapshot alone."""
+    rows = 40_000
+    table = pa.table(
+        {"id": list(range(rows)), "ten": [f"Nguyễn Văn {i} ở Hà Nội" for i in range(rows)]}
+    )
+    warehouse.write(T, [table.slice(0, 1)], mode="create")
+    warehouse.load(T).transaction().set_properties(
+        {"write.target-file-size-bytes": str(table.nbytes // 5)}
+    ).commit_transaction()
+    warehouse.write(T, table.slice(1).to_batches(max_chunksize=2_000), mode="replace")
+    location = Path(warehouse.load(T).metadata.location.removeprefix("file://"))
+    files = parquet_files(location)
+    snapshot = warehouse.snapshots(T)[-1].snapshot_id
+    before = checksum(warehouse, T)
+
+    report = warehouse.maintain(T, min_files_to_compact=2, orphan_grace_s=0)
+
+    assert report.files_before >= 4 and report.files_after == report.files_before
+    assert warehouse.snapshots(T)[-1].snapshot_id == snapshot
+    assert checksum(warehouse, T) == before
+    assert parquet_files(location) == files  # the discarded rewrite left nothing behind
+
+
 def test_maintenance_racing_a_writer_loses_no_rows(warehouse: Warehouse, database_url: str) -> None:
     for i in range(12):
         warehouse.write(T, [small_batch(i)], mode="append")
