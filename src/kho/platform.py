@@ -46,6 +46,7 @@ class Platform:
             catalog_url=self.settings.resolved_database_url,
             warehouse_uri=self.settings.warehouse_uri,
             commit_retries=self.settings.commit_retries,
+            engine=self.engine,  # the Iceberg catalog lives in the metadata database
         )
 
     @cached_property
