@@ -116,8 +116,14 @@ class RowSorter:
             return
         stripped = [pl.col(f"c{i}").str.strip_chars() for i in range(min(3, self.width))]
         label = pl.coalesce([pl.when(c.str.len_chars() > 0).then(c) for c in stripped])
-        hits = text.with_columns(kinds.alias("_kind")).filter(
-            pl.col("_kind").is_null() & label.str.contains(TOTAL_RE).fill_null(False)
+        # The label is the first cell unless that is blank: test the first cell as it is (the
+        # pattern allows leading spaces) and build the label only for rows it leaves open.
+        cell = pl.col("c0")
+        open_rows = cell.is_null() | cell.str.contains(r"^\s*$") | cell.str.contains(TOTAL_RE)
+        hits = (
+            text.with_columns(kinds.alias("_kind"))
+            .filter(pl.col("_kind").is_null() & open_rows.fill_null(True))
+            .filter(label.str.contains(TOTAL_RE).fill_null(False))
         )
         if hits.height:
             self.totals_warned = True

@@ -217,17 +217,19 @@ def _ragged_problem(
     import polars as pl
 
     n = raw.height
-    more = raw.select(
-        pl.max_horizontal(
-            pl.lit(0),
-            *(
+    filled = [(i, c) for i, c in enumerate(extra) if raw[c].null_count() < n]  # mostly none
+    more = (
+        raw.select(
+            pl.max_horizontal(
                 pl.when(pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != ""))
                 .then(pl.lit(width + i + 1))
                 .otherwise(pl.lit(0))
-                for i, c in enumerate(extra)
-            ),
-        ).alias("more")
-    ).to_series()
+                for i, c in filled
+            ).alias("more")
+        ).to_series()
+        if filled
+        else pl.repeat(0, n, dtype=pl.Int32, eager=True)
+    )
     fields = None if counts is None else counts.fields(raw, done, width)
     if fields is None:
         fields = pl.repeat(None, n, dtype=pl.Int64, eager=True)
