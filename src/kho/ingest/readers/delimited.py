@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 DELIMITERS = [",", ";", "\t", "|"]
 HEAD_BYTES = 1 << 20
 EXTRA_COLUMNS = 8
-COUNT_FIELDS_MAX_BYTES = 256 << 20
 csv.field_size_limit(1 << 30)
 
 
@@ -138,17 +137,9 @@ class DelimitedSource:
     def _counts_and_scan(
         self, first_line: int, batch_rows: int
     ) -> tuple[FieldCounts | None, Iterable[pl.DataFrame]]:
-        """Field counts and the raw batches; for files small enough to count, both are read at
-        once on two threads (Polars releases the GIL), which the caller holds in memory anyway."""
-        from concurrent.futures import ThreadPoolExecutor
-
-        delimiter = self.info.delimiter or ","
-        if self.data_path.stat().st_size > COUNT_FIELDS_MAX_BYTES:
-            return None, self._scan(first_line, batch_rows)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            future = pool.submit(_field_counts, self.data_path, delimiter, first_line)
-            raws = list(self._scan(first_line, batch_rows))
-            return future.result(), raws
+        """Field counts (one streaming pass over the raw lines), then the raw batches."""
+        counts = _field_counts(self.data_path, self.info.delimiter or ",", first_line)
+        return counts, self._scan(first_line, batch_rows)
 
     def _scan(self, first_line: int, batch_rows: int) -> Iterator[pl.DataFrame]:
         import polars as pl
@@ -256,24 +247,31 @@ def _ragged_problem(
 class FieldCounts:
     """What the raw text says about each record below the header, to count its fields.
 
-    For a record on one line: its length in bytes and its quote characters. For a record spanning
-    several lines (a quoted value with line breaks): its delimiters, quoted ones included.
+    Kept small enough for multi-gigabyte files (about 5 bytes a record): for each record, its
+    bytes less its quote characters and whether it has quotes; for the few records that span
+    several lines (quoted values with line breaks), their delimiters and extra lines.
     """
 
-    length: pl.Series  # bytes of a one-line record; null for a multi-line one
-    quotes: pl.Series
-    delimiters: pl.Series  # delimiters of a multi-line record; null for a one-line one
-    multiline: bool
+    base: pl.Series  # bytes - quote characters, of a one-line record
+    quoted: pl.Series  # whether the record has a quote character
+    spans: pl.DataFrame  # record, delimiters, extra_lines: records over several lines, in order
     delimiter: str
-    offsets: pl.Series | None = None  # per record: its first line, counted from the first record's
+
+    @property
+    def multiline(self) -> bool:
+        return self.spans.height > 0
 
     def line_starts(self, done: int, height: int) -> pl.Series | None:
-        """First physical line of each record of a batch, relative to the file's first record."""
-        if self.offsets is None or len(self.offsets) < done + height:
-            return None
+        """First physical line of records done.., relative to the file's first record."""
         import polars as pl
 
-        return self.offsets.slice(done, height).cast(pl.Int64)
+        if len(self.base) < done + height:
+            return None
+        records = pl.int_range(done, done + height, dtype=pl.Int64, eager=True)
+        before = self.spans["extra_lines"].cast(pl.Int64).cum_sum()
+        prefix = pl.concat([pl.Series([0], dtype=pl.Int64), before])
+        at = self.spans["record"].cast(pl.Int64).search_sorted(records, side="left")
+        return records + prefix.gather(at)
 
     def fields(self, raw: pl.DataFrame, done: int, width: int) -> pl.Series | None:
         """Fields of each record of the batch `raw` (records `done`.. of the file), or None when
@@ -282,36 +280,33 @@ class FieldCounts:
         A one-line record has as many delimiters outside quotes as its bytes less the bytes of
         its parsed values and less the quoting: each enclosing quote is one byte the values do
         not have, each escaped quote (``""``) one more byte than the value's ``"``. So
-        ``delimiters = length - Σ value bytes - quotes + quotes in values``, from counts Polars
+        ``delimiters = bytes - quotes - Σ value bytes + quotes in values``, from counts Polars
         makes at memory speed rather than a quote-aware scan of every line. A multi-line record
         (line ends inside values make byte counts unreliable: a stripped ``\r``) counts its
         delimiters and subtracts those inside its parsed values.
         """
         import polars as pl
 
-        length = self.length.slice(done, raw.height)
-        if len(length) != raw.height:
+        base = self.base.slice(done, raw.height)
+        if len(base) != raw.height:
             return None
         values = [c for c in raw.columns if raw.schema[c] == pl.String]
         value_bytes = raw.select(
             pl.sum_horizontal(pl.col(c).str.len_bytes().fill_null(0) for c in values)
         ).to_series()
-        quotes = self.quotes.slice(done, raw.height).cast(pl.Int64)
-        delimiters = length.cast(pl.Int64) - value_bytes.cast(pl.Int64) - quotes
+        delimiters = base.cast(pl.Int64) - value_bytes.cast(pl.Int64)
         # Without the quotes inside values the count can only come out low: only records that
         # then look short and have quotes need those counted.
-        recount = ((delimiters + 1 < width) & (quotes > 0)).arg_true()
+        quoted = self.quoted.slice(done, raw.height)
+        recount = ((delimiters + 1 < width) & quoted).arg_true()
         if len(recount):
             in_values = _count_in(raw, values, recount, '"')
             delimiters = delimiters.scatter(recount, delimiters.gather(recount) + in_values)
-        if self.multiline:
-            spanning = self.delimiters.slice(done, raw.height)
-            multi = spanning.is_not_null().arg_true()
-            if len(multi):
-                inside = _count_in(raw, values, multi, self.delimiter)
-                delimiters = delimiters.scatter(
-                    multi, spanning.gather(multi).cast(pl.Int64) - inside
-                )
+        spans = self.spans.filter(pl.col("record").is_between(done, done + raw.height - 1))
+        if spans.height:
+            rows = (spans["record"].cast(pl.Int64) - done).cast(pl.UInt32)
+            inside = _count_in(raw, values, rows, self.delimiter)
+            delimiters = delimiters.scatter(rows, spans["delimiters"].cast(pl.Int64) - inside)
         return delimiters + 1
 
 
@@ -332,54 +327,56 @@ def _count_in(raw: pl.DataFrame, columns: list[str], rows: pl.Series, needle: st
     )
 
 
-def _field_counts(path: Path, delimiter: str, first_line: int) -> FieldCounts | None:
-    """Byte lengths and quotes per record, so short rows can be flagged; None for very large
-    files. Physical lines are read whole (no quoting); a line that starts inside a quoted value
-    (an odd number of quotes before it) continues the record above."""
+def _field_counts(path: Path, delimiter: str, first_line: int) -> FieldCounts:
+    """Per record: bytes, quotes, and for multi-line records their delimiters, so short rows can
+    be flagged. Physical lines are read whole (no quoting) in one streaming pass that keeps no
+    text; a line that starts inside a quoted value (an odd number of quotes before it) continues
+    the record above."""
     import polars as pl
 
-    if path.stat().st_size > COUNT_FIELDS_MAX_BYTES:
-        return None
-    lines = pl.read_csv(
+    lines = pl.scan_csv(
         path,
         has_header=False,
         separator="\x1f",
         quote_char=None,
-        new_columns=["line"],
         schema={"line": pl.String},
         skip_lines=first_line - 1,
         truncate_ragged_lines=True,
         missing_columns="insert",
-    )["line"].fill_null("")
-    quotes = lines.str.count_matches('"', literal=True)
-    after = quotes.cum_sum()
-    multiline = bool((after % 2 == 1).any())
-    if not multiline:
-        nulls = pl.repeat(None, len(lines), dtype=pl.UInt32, eager=True)
-        return FieldCounts(lines.str.len_bytes(), quotes, nulls, False, delimiter)
+        encoding="utf8-lossy",
+    ).select(pl.col("line").fill_null(""))
+    line = pl.col("line").str
+    per_line = lines.select(
+        line.count_matches('"', literal=True).cast(pl.UInt32).alias("quotes"),
+        line.len_bytes().cast(pl.UInt32).alias("length"),
+    ).collect(engine="streaming")
+    quotes = per_line["quotes"]
+    odd_before = ((quotes % 2).cast(pl.UInt32).cum_sum() - quotes % 2) % 2 == 1
+    base = (per_line["length"].cast(pl.Int64) - quotes.cast(pl.Int64)).cast(pl.Int32)
+    none = pl.DataFrame(
+        schema={"record": pl.UInt32, "delimiters": pl.UInt32, "extra_lines": pl.UInt32}
+    )
+    if not bool(odd_before.any()):
+        return FieldCounts(base, quotes > 0, none, delimiter)
     # Most records are one line even here: only lines of multi-line records are grouped.
-    starts = (after - quotes) % 2 == 0
-    continued = ~starts
-    members = continued | continued.shift(-1, fill_value=False)
-    record = (starts.cast(pl.Int64).cum_sum() - 1).filter(members)
+    starts = ~odd_before
+    members = odd_before | odd_before.shift(-1, fill_value=False)
+    delimiters = (
+        lines.select(line.count_matches(delimiter, literal=True).cast(pl.UInt32))
+        .collect(engine="streaming")
+        .to_series()
+    )
     spans = (
         pl.DataFrame(
             {
-                "record": record,
-                "quotes": quotes.filter(members),
-                "delimiters": lines.filter(members).str.count_matches(delimiter, literal=True),
+                "record": (starts.cast(pl.UInt32).cum_sum() - 1).filter(members),
+                "delimiters": delimiters.filter(members),
             }
         )
         .group_by("record", maintain_order=True)
-        .agg(pl.col("quotes", "delimiters").sum())
+        .agg(pl.col("delimiters").sum(), (pl.len() - 1).cast(pl.UInt32).alias("extra_lines"))
     )
-    records = int(starts.sum())
-    length = lines.str.len_bytes().filter(starts).scatter(spans["record"], None)
-    per_quotes = quotes.filter(starts).scatter(spans["record"], spans["quotes"])
-    delimiters = pl.repeat(None, records, dtype=pl.UInt32, eager=True).scatter(
-        spans["record"], spans["delimiters"]
-    )
-    return FieldCounts(length, per_quotes, delimiters, True, delimiter, starts.arg_true())
+    return FieldCounts(base.filter(starts), (quotes > 0).filter(starts), spans, delimiter)
 
 
 def _empty(width: int) -> pl.DataFrame:
