@@ -38,6 +38,22 @@ def count(n: int) -> str:
     return num(n, lang())
 
 
+def moment(value: datetime | None, *, seconds: bool = False) -> str:
+    """A stored time as the reader's clock shows it (the display zone), or nothing."""
+    if value is None:
+        return ""
+    from kho.web.i18n import local_time
+
+    return local_time(value).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def word(kind: str, value: str) -> str:
+    """A stored status or kind in the reader's words (``public`` reads ``công khai``)."""
+    from kho.i18n import label
+
+    return label(kind, value, lang())
+
+
 def _default(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()

@@ -9,9 +9,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kho.cli._common import console, count, err_console, platform, print_json
+from kho.cli._common import console, count, err_console, lang, platform, print_json
 from kho.cli.users import JsonOpt, acting
 from kho.errors import InvalidInput
+from kho.i18n import t
 
 app = typer.Typer(help="The audit log: list entries, verify the hash chain.", no_args_is_help=True)
 
@@ -57,9 +58,10 @@ def list_(
     if json_out:
         print_json([e.model_dump(mode="json") for e in entries])
         return
-    tb = Table(title=f"Audit log ({count(len(entries))})")
-    for col in ("Id", "When (UTC)", "Actor", "Action", "Resource", "Rows", "Details"):
-        tb.add_column(col)
+    L = lang()
+    tb = Table(title=t("audit_title", L, n=count(len(entries))))
+    for col in ("id", "when_utc", "actor", "action", "resource", "rows", "details"):
+        tb.add_column(t(col, L))
     for e in entries:
         tb.add_row(
             str(e.id),
@@ -80,8 +82,8 @@ def verify(json_out: JsonOpt = False) -> None:
     if json_out:
         print_json(result.model_dump(mode="json"))
     elif result.ok:
-        console.print(f"[green]✓[/] {result.message}")
+        console.print(f"[green]✓[/] {t('audit_ok', lang(), n=count(result.entries))}")
     else:
-        err_console.print(f"[bold red]✗ {result.message}[/]")
+        err_console.print(f"[bold red]✗ {t('audit_broken', lang(), id=result.first_broken_id)}[/]")
     if not result.ok:
         raise typer.Exit(1)

@@ -10,11 +10,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from kho.catalog import models as m
-from kho.cli._common import actor, console, lang, platform, print_json
+from kho.cli._common import actor, console, lang, moment, platform, print_json, word
 from kho.errors_i18n import translate
 from kho.i18n import num, t
 from kho.ingest.reasons import translate_reason
-from kho.web.i18n import local_time
 
 app = typer.Typer(
     help="List, show, search, describe datasets; their versions and rejected rows.",
@@ -49,10 +48,11 @@ def list_(
         return
     L = lang()
     table = Table(title=f"{t('datasets', L)} ({num(result.total, L)})")
-    for col in ("Slug", t("title", L), t("organisation", L), t("access", L), t("freshness", L)):
-        table.add_column(col)
+    for col in ("slug", "title", "organisation", "access", "freshness"):
+        table.add_column(t(col, L))
     for d in result.items:
-        table.add_row(d.slug, d.title_vi, d.org_code, d.access_level, d.freshness)
+        access, fresh = word("access", d.access_level), word("freshness", d.freshness)
+        table.add_row(d.slug, d.title_vi, d.org_code, access, fresh)
     console.print(table)
 
 
@@ -65,20 +65,8 @@ def show(slug: str, json_out: JsonOpt = False) -> None:
         return
     L = lang()
     console.print(f"[bold]{ds.title_vi}[/]" + (f" / {ds.title_en}" if ds.title_en else ""))
-    for key in (
-        "slug",
-        "org_code",
-        "sector",
-        "access_level",
-        "update_frequency",
-        "freshness",
-        "licence",
-        "keywords",
-        "source",
-        "contact",
-        "last_loaded_at",
-    ):
-        console.print(f"  {key}: {getattr(ds, key)}")
+    for name, value in _facts(ds):
+        console.print(f"  {t(name, L)}: {escape(value)}")
     if ds.description_vi:
         console.print(ds.description_vi)
     for tb in ds.tables:
@@ -89,6 +77,24 @@ def show(slug: str, json_out: JsonOpt = False) -> None:
         for c in tb.columns:
             table.add_row(c.name, c.label, c.type, c.unit or "")
         console.print(table)
+
+
+def _facts(ds: m.Dataset) -> list[tuple[str, str]]:
+    """What `datasets show` lists under the title: (word key, value as the reader reads it)."""
+    frequency = ds.update_frequency
+    return [
+        ("slug", ds.slug),
+        ("organisation", ds.org_code),
+        ("sector", ds.sector or ""),
+        ("access", word("access", ds.access_level)),
+        ("update_frequency", word("frequency", frequency) if frequency else ""),
+        ("freshness", word("freshness", ds.freshness)),
+        ("licence", ds.licence or ""),
+        ("keywords", ", ".join(ds.keywords)),
+        ("source", ds.source or ""),
+        ("contact", ds.contact or ""),
+        ("last_loaded_at", moment(ds.last_loaded_at)),
+    ]
 
 
 @app.command("create")
@@ -203,9 +209,9 @@ def delete(
 ) -> None:
     """Delete a dataset, its tables, versions and files."""
     if not yes:
-        typer.confirm(f"Delete {slug} and all its versions?", abort=True)
+        typer.confirm(t("confirm_delete", lang(), slug=slug), abort=True)
     platform().catalog.delete(slug, actor=actor())
-    console.print(f"[green]✓[/] deleted {slug}")
+    console.print(f"[green]✓[/] {t('dataset_deleted', lang(), slug=slug)}")
 
 
 @app.command("history")
@@ -235,8 +241,8 @@ def history(
         load = by_snap.get(v.snapshot_id)
         tb.add_row(
             str(v.version),
-            local_time(v.committed_at).strftime("%Y-%m-%d %H:%M:%S"),
-            v.operation,
+            moment(v.committed_at, seconds=True),
+            word("op", v.operation),
             num(v.added_rows, L),
             num(v.deleted_rows, L),
             num(v.total_rows, L),
@@ -348,11 +354,14 @@ def inventory_list(
     if json_out:
         print_json([i.model_dump(mode="json") for i in items])
         return
-    tb = Table(title="Inventory")
-    for col in ("#", "Org", "Title", "Format", "Volume", "Status", "Plan"):
-        tb.add_column(col)
+    L = lang()
+    tb = Table(title=t("inventory_title", L, n=num(len(items), L)))
+    tb.add_column("#")
+    for col in ("organisation", "title", "format", "volume", "status", "plan"):
+        tb.add_column(t(col, L))
     for i in items:
+        status = word("inventory", i.status)
         tb.add_row(
-            str(i.id), i.org_code, i.title, i.format or "", i.volume or "", i.status, i.plan or ""
+            str(i.id), i.org_code, i.title, i.format or "", i.volume or "", status, i.plan or ""
         )
     console.print(tb)

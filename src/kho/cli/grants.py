@@ -6,13 +6,15 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kho.access import rowfilters
 from kho.access.models import GrantCreate, GrantPublic
-from kho.cli._common import console, count, platform, print_json
+from kho.cli._common import console, count, lang, platform, print_json, word
 from kho.cli.users import AsOpt, JsonOpt, acting
 from kho.errors import InvalidInput
+from kho.i18n import t
 
 app = typer.Typer(help="Grants of read access to restricted datasets.", no_args_is_help=True)
 ColumnOpt = Annotated[list[str] | None, typer.Option("--column", help="Only this column (repeat).")]
@@ -81,18 +83,19 @@ def list_(
     if json_out:
         print_json([g.model_dump(mode="json") for g in grants])
         return
-    tb = Table(title=f"Grants ({count(len(grants))})")
-    for col in ("Id", "Dataset", "To", "Columns", "Rows", "Expires", "State"):
-        tb.add_column(col)
+    L = lang()
+    tb = Table(title=t("grants_title", L, n=count(len(grants))))
+    for col in ("id", "dataset", "grantee", "grant_columns", "grant_rows", "expires", "state"):
+        tb.add_column(t(col, L))
     for g in grants:
         tb.add_row(
             str(g.id),
             g.dataset,
-            f"org {g.org_code}" if g.org_code else f"user {g.username}",
-            ", ".join(g.columns) if g.columns else "all",
-            g.row_filter_sql or "all",
-            f"{g.expires_at:%Y-%m-%d}" if g.expires_at else "never",
-            g.state,
+            _grantee(g),
+            _columns(g),
+            escape(g.row_filter_sql or t("all", L)),
+            f"{g.expires_at:%Y-%m-%d}" if g.expires_at else t("never", L),
+            word("state", g.state),
         )
     console.print(tb)
 
@@ -112,8 +115,25 @@ def show(g: GrantPublic, json_out: bool) -> None:
     if json_out:
         print_json(g.model_dump(mode="json"))
         return
-    who = f"organisation {g.org_code}" if g.org_code else f"user {g.username}"
-    console.print(
-        f"[green]✓[/] grant {g.id} ({g.state}): {who} reads {g.dataset} — columns "
-        f"{', '.join(g.columns) if g.columns else 'all'}; rows {g.row_filter_sql or 'all'}"
+    L = lang()
+    done = t(
+        "grant_done",
+        L,
+        id=g.id,
+        state=word("state", g.state),
+        who=_grantee(g),
+        dataset=g.dataset,
+        columns=_columns(g),
+        rows=g.row_filter_sql or t("all", L),
     )
+    console.print(f"[green]✓[/] {escape(done)}")
+
+
+def _grantee(g: GrantPublic) -> str:
+    """Who the grant is for, in the reader's words: ``cơ quan SO-YT`` or ``người dùng lan``."""
+    L = lang()
+    return t("to_org", L, code=g.org_code) if g.org_code else t("to_user", L, name=g.username)
+
+
+def _columns(g: GrantPublic) -> str:
+    return ", ".join(g.columns) if g.columns else t("all", lang())

@@ -9,11 +9,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from kho.cli._common import actor, console, lang, platform, print_json
-from kho.i18n import num, t
+from kho.cli._common import actor, console, lang, moment, platform, print_json, word
+from kho.i18n import MESSAGES, num, t, unit_note
 
 if TYPE_CHECKING:
-    from kho.indicators.models import ComputeResult
+    from kho.indicators.models import ComputeResult, ReportedValue
 
 app = typer.Typer(
     help="Indicators: packs, computation with lineage, reports, traces, entered values.",
@@ -36,10 +36,9 @@ def load_pack(
         print_json(result.model_dump(mode="json"))
         return
     L = lang()
-    console.print(
-        f"✓ {result.pack}: {num(len(result.indicators), L)} indicators "
-        f"({', '.join(result.indicators)}), {num(result.targets, L)} new targets"
-    )
+    codes = ", ".join(result.indicators)
+    n, targets = num(len(result.indicators), L), num(result.targets, L)
+    console.print(t("pack_loaded", L, pack=result.pack, n=n, codes=codes, targets=targets))
 
 
 @app.command("list")
@@ -52,11 +51,13 @@ def list_(
     if json_out:
         print_json([i.model_dump(mode="json") for i in items])
         return
-    table = Table(title=f"Indicators ({num(len(items), lang())})")
-    for col in ("Code", "Tên", "Unit", "Direction", "Type", "Pack"):
-        table.add_column(col)
+    L = lang()
+    table = Table(title=t("indicators_title", L, n=num(len(items), L)))
+    for col in ("code", "name", "unit", "direction", "indicator_type", "pack"):
+        table.add_column(t(col, L))
     for i in items:
-        table.add_row(i.code, i.name_vi, i.unit or "", i.direction, i.type, i.pack or "")
+        direction, kind = word("direction", i.direction), word("itype", i.type)
+        table.add_row(i.code, i.name_vi, i.unit or "", direction, kind, i.pack or "")
     console.print(table)
 
 
@@ -133,7 +134,7 @@ def _print_unresolved(r: ComputeResult, L: str) -> None:
             num(u.rows, L),
             _some(u.periods, L),
             escape(_some(u.candidates, L)),
-            escape(u.note),
+            escape(unit_note(u.note, L)),
         )
     console.print(table)
     if len(r.unresolved) > UNRESOLVED_SHOWN:
@@ -165,8 +166,9 @@ def values(
         return
     L = lang()
     table = Table(title=f"{code} ({num(len(items), L)})")
-    for col in ("Period", "Unit", "Value", "Numerator", "Denominator", "Rows", "Source"):
-        table.add_column(col)
+    heads = ("period", "col_unit", "value", "numerator", "denominator", "rows", "source")
+    for col in heads:
+        table.add_column(t(col, L))
     for v in items:
         table.add_row(
             v.period,
@@ -271,15 +273,18 @@ def trace(
             else ""
         )
     )
-    console.print(f"source: {v.source} (snapshot {v.snapshot_id}), computed {v.computed_at}")
+    computed = moment(v.computed_at, seconds=True)
+    source = t("trace_source", L, source=v.source, snapshot=v.snapshot_id, computed=computed)
+    console.print(source, markup=False)
     if v.sql:
-        console.print("value SQL (run it with `kho sql`):", markup=False)
+        console.print(t("trace_sql", L), markup=False)
         console.print(v.sql, markup=False, soft_wrap=True)
     table = Table(title=t("first_of_rows", L, shown=num(len(tr.rows), L), total=num(tr.total, L)))
+    flags = {c for c in tr.columns if f"trace_{c}" in MESSAGES}  # how a row counts, not data
     for col in tr.columns:
-        table.add_column(col)
+        table.add_column(t(f"trace_{col}", L) if col in flags else col)
     for row in tr.rows:
-        table.add_row(*(str(row[c]) if row[c] is not None else "" for c in tr.columns))
+        table.add_row(*(_cell(row[c], L, flag=c in flags) for c in tr.columns))
     console.print(table)
 
 
@@ -310,10 +315,7 @@ def enter(
         ),
         actor=actor(),
     )
-    console.print(
-        f"✓ {v.indicator} {v.period} {v.org} = {_num(v.value, lang())} "
-        f"({v.status}{', late' if v.is_late else ''})"
-    )
+    console.print(f"✓ {v.indicator} {v.period} {v.org} = {_num(v.value, lang())} ({_entry(v)})")
 
 
 @app.command("approve")
@@ -332,7 +334,7 @@ def approve(
     v = platform().indicators.reporting.decide(
         code, org, period, approve=not send_back, actor=actor(), note=note
     )
-    console.print(f"✓ {v.indicator} {v.period} {v.org}: {v.status}")
+    console.print(f"✓ {v.indicator} {v.period} {v.org}: {_entry(v)}")
 
 
 @app.command("entries")
@@ -347,21 +349,35 @@ def entries(
         print_json([x.model_dump(mode="json") for x in items])
         return
     L = lang()
-    table = Table(title=f"Entered values of {code} ({num(len(items), L)})")
-    for col in ("Unit", "Period", "Value", "Status", "Entered by", "Decided by", "Decision note"):
-        table.add_column(col)
+    table = Table(title=t("entries_title", L, code=code, n=num(len(items), L)))
+    heads = ("col_unit", "period", "value", "status", "entered_by", "decided_by", "decision_note")
+    for col in heads:
+        table.add_column(t(col, L))
     for x in items:
-        decided = f"{x.decided_by}, {x.decided_at:%Y-%m-%d %H:%M}" if x.decided_at else ""
+        decided = f"{x.decided_by}, {moment(x.decided_at)}" if x.decided_at else ""
         table.add_row(
             x.org,
             x.period,
             _num(x.value, L),
-            x.status + (", late" if x.is_late else ""),
-            f"{x.entered_by}, {x.entered_at:%Y-%m-%d %H:%M}",
+            _entry(x),
+            f"{x.entered_by}, {moment(x.entered_at)}",
             decided,
-            x.decision_note or "",
+            escape(x.decision_note or ""),
         )
     console.print(table)
+
+
+def _entry(x: ReportedValue) -> str:
+    """An entered value's status in the reader's words, ``, late`` added when it came late."""
+    late = f", {t('data_late', lang())}" if x.is_late else ""
+    return word("entry", x.status) + late
+
+
+def _cell(value: object, L: str, *, flag: bool) -> str:
+    """A traced row's cell as written; the in-numerator/denominator flags as yes or no."""
+    if value is None:
+        return ""
+    return t("yes" if value else "no", L) if flag else escape(str(value))
 
 
 def _num(x: float | None, lang: str) -> str:

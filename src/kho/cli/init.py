@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from kho.cli._common import actor, console, lang, platform, print_json
+from kho.cli._common import actor, console, lang, platform, print_json, word
 from kho.i18n import num, t
 
 
@@ -17,7 +18,7 @@ def init(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
         print_json(info)
         return
     for key, value in info.items():
-        console.print(f"[bold]{key}[/]: {value}")
+        console.print(f"[bold]{word('init', key)}[/]: {escape(str(value))}")
 
 
 def demo(

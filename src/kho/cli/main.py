@@ -72,7 +72,7 @@ def main() -> None:
             err_console.print(f"[bold red]{t('error', lang())}:[/] {where}: {error.get('msg', '')}")
         sys.exit(InvalidInput.exit_code)
     except (typer.Abort, KeyboardInterrupt):
-        err_console.print("Aborted.")
+        err_console.print(t("aborted", lang()))
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from kho.cli._common import console, count, lang, platform, print_json
-from kho.i18n import num
+from kho.i18n import num, t
 
 
 def maintain(
@@ -34,17 +34,11 @@ def maintain(
     if json_out:
         print_json([r.__dict__ for r in reports])
         return
-    tb = Table(title="kho maintain")
-    for col in (
-        "Table",
-        "Files before",
-        "after",
-        "Snapshots expired",
-        "Orphans deleted",
-        "Retries",
-        "s",
-    ):
-        tb.add_column(col)
+    L = lang()
+    tb = Table(title=t("maintained", L))
+    heads = ("files_before", "files_after", "snapshots_expired", "orphans_deleted", "retries")
+    for col in ("table", *heads, "seconds_col"):
+        tb.add_column(t(col, L))
     for r in reports:
         tb.add_row(
             r.table,
@@ -53,6 +47,6 @@ def maintain(
             count(r.snapshots_expired),
             count(r.orphans_deleted),
             count(r.retries),
-            num(r.seconds, lang(), decimals=2),
+            num(r.seconds, L, decimals=2),
         )
     console.print(tb)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 
-from kho.cli._common import actor, console, lang, platform, print_json
+from kho.cli._common import actor, console, lang, platform, print_json, word
 from kho.i18n import num, t
 
 if TYPE_CHECKING:
-    from kho.migrate.report import MigrationReport
+    from kho.migrate.report import MigrationReport, TableReport
 
 _WORDS = ("report", "runs")
 
@@ -61,7 +62,8 @@ def migrate(
             print_json(runs)
             return
         for r in runs:
-            console.print(f"#{r['id']}  {r['status']:<12} {r['source']}  {_counts(r['tables'])}")
+            status = word("run", r["status"])
+            console.print(f"#{r['id']}  {status:<12} {r['source']}  {_counts(r['tables'])}")
         return
     if source == "report":
         report = service.report(run_id)
@@ -94,7 +96,7 @@ def render(report: MigrationReport) -> None:
     console.print(
         f"\n[bold]{t('migration', L)} #{report.id}[/] {report.source} ({report.via}) → "
         f"{report.org_code}: "
-        f"{report.status} ({_counts(report.counts())})"
+        f"{word('run', report.status)} ({_counts(report.counts())})"
     )
     heads = (
         "table",
@@ -112,27 +114,35 @@ def render(report: MigrationReport) -> None:
         grid.add_row(
             tb.source_table,
             tb.dataset,
-            f"[{colour}]{tb.status}[/]",
+            f"[{colour}]{word('run', tb.status)}[/]",
             _n(tb.source_rows, L),
             _n(tb.warehouse_rows, L),
             f"[yellow]{_n(tb.rows_rejected, L)}[/]" if tb.rows_rejected else "0",
             ", ".join(tb.key_columns),
-            "; ".join(tb.notes + ([tb.error] if tb.error else [])),
+            _notes(tb, L),
         )
     console.print(grid)
     for tb in report.tables:
         for c in tb.columns:
             if c["status"] != "ok":
-                console.print(
-                    f"[red]mismatch[/] {tb.dataset}.{c['name']}: nulls "
-                    f"{_n(c['source_nulls'], L)}→{_n(c['warehouse_nulls'], L)}, checksum "
-                    f"{c['source_checksum']}→{c['warehouse_checksum']}"
-                )
+                nulls = f"{_n(c['source_nulls'], L)}→{_n(c['warehouse_nulls'], L)}"
+                checksum = f"{c['source_checksum']}→{c['warehouse_checksum']}"
+                column = f"{tb.dataset}.{c['name']}"
+                detail = t("mismatch_detail", L, column=column, nulls=nulls, checksum=checksum)
+                console.print(f"[red]{word('run', 'mismatch')}[/] {escape(detail)}")
+
+
+def _notes(tb: TableReport, L: str) -> str:
+    """A table's notes and error, in the reader's language where the message catalogue has them."""
+    from kho.errors_i18n import translate
+
+    found = [*tb.notes, *([tb.error] if tb.error else [])]
+    return escape("; ".join(translate(x, L) for x in found))
 
 
 def _counts(counts: dict[str, int]) -> str:
     """Tables per status, ``ok 12, failed 1``, with the reader's digit grouping."""
-    return ", ".join(f"{status} {num(n, lang())}" for status, n in counts.items())
+    return ", ".join(f"{word('run', status)} {num(n, lang())}" for status, n in counts.items())
 
 
 def _n(value: int | None, lang: str) -> str:
@@ -165,4 +175,5 @@ class _Progress:
 
     def table_finished(self, name: str, status: str) -> None:
         if self.task is not None:
-            self.bar.update(self.task, description=f"{name} [{status}]", total=1, completed=1)
+            done = f"{escape(name)} ({word('run', status)})"
+            self.bar.update(self.task, description=done, total=1, completed=1)

@@ -6,12 +6,14 @@ from datetime import date
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
 from kho.access.models import OrgCreate, OrgNode, OrgPublic, OrgUpdate
-from kho.cli._common import console, count, platform, print_json
+from kho.cli._common import console, count, lang, platform, print_json, word
 from kho.cli.users import AsOpt, JsonOpt, acting
+from kho.i18n import t
 
 app = typer.Typer(
     help="Organisations (ministry / province → department → unit).", no_args_is_help=True
@@ -52,7 +54,7 @@ def create(
         ),
         actor=acting(as_user),
     )
-    _done(org, json_out, "created")
+    _done(org, json_out, "org_created")
 
 
 @app.command("list")
@@ -62,9 +64,10 @@ def list_(all_: AllOpt = False, json_out: JsonOpt = False) -> None:
     if json_out:
         print_json([o.model_dump(mode="json") for o in orgs])
         return
-    tb = Table(title=f"Organisations ({count(len(orgs))})")
-    for col in ("Code", "Tên", "Name", "Parent", "Valid", "Successor"):
-        tb.add_column(col)
+    L = lang()
+    tb = Table(title=t("orgs_title", L, n=count(len(orgs))))
+    for col in ("code", "name", "name_en", "parent", "valid", "successor"):
+        tb.add_column(t(col, L))
     for o in orgs:
         valid = f"{o.valid_from or ''}…{o.valid_to or ''}" if o.valid_from or o.valid_to else ""
         tb.add_row(
@@ -80,8 +83,27 @@ def show(code: str, json_out: JsonOpt = False) -> None:
     if json_out:
         print_json(org.model_dump(mode="json"))
         return
-    for key, value in org.model_dump().items():
-        console.print(f"  {key}: {value if value not in (None, []) else ''}")
+    L = lang()
+    for key, value in _facts(org):
+        console.print(f"  {t(key, L)}: {escape(value)}")
+
+
+def _facts(org: OrgPublic) -> list[tuple[str, str]]:
+    """What `orgs show` lists: (word key, value as the reader reads it)."""
+    return [
+        ("code", org.code),
+        ("name", org.name_vi),
+        ("name_en", org.name_en or ""),
+        ("parent", org.parent_code or ""),
+        ("org_kind", word("orgkind", org.kind) if org.kind else ""),
+        ("admin_unit_code", org.admin_unit_code or ""),
+        ("valid_from", str(org.valid_from or "")),
+        ("valid_to", str(org.valid_to or "")),
+        ("successor", org.successor_code or ""),
+        ("active", t("yes" if org.is_active else "no", lang())),
+        ("predecessors", ", ".join(org.predecessors)),
+        ("children", ", ".join(org.children)),
+    ]
 
 
 @app.command("update")
@@ -104,7 +126,7 @@ def update(
         "admin_unit_code": unit_code,
     }
     data = OrgUpdate(**{k: v for k, v in fields.items() if v is not None})
-    _done(platform().access.orgs.update(code, data, actor=acting(as_user)), json_out, "updated")
+    _done(platform().access.orgs.update(code, data, actor=acting(as_user)), json_out, "org_updated")
 
 
 @app.command("close")
@@ -118,7 +140,7 @@ def close(
 ) -> None:
     """Close an organisation; its datasets and grants stay attached and follow the successor."""
     org = platform().access.orgs.close(code, actor=acting(None), successor=successor, on=_day(on))
-    _done(org, json_out, "closed")
+    _done(org, json_out, "org_closed")
 
 
 @app.command("merge")
@@ -132,7 +154,7 @@ def merge(
 ) -> None:
     """Merge organisations into one: each is closed with INTO as its successor."""
     org = platform().access.orgs.merge(codes, into=into, actor=acting(None), on=_day(on))
-    _done(org, json_out, f"merged {', '.join(codes)} into")
+    _done(org, json_out, "org_merged", codes=", ".join(codes))
 
 
 @app.command("tree")
@@ -151,7 +173,7 @@ def tree(all_: AllOpt = False, json_out: JsonOpt = False) -> None:
 def _branch(parent: Tree, node: OrgNode) -> None:
     label = f"{node.code} — {node.name_vi}"
     if not node.is_active:
-        label += f" [dim](closed → {node.successor_code or '—'})[/]"
+        label += f" [dim]{t('closed_to', lang(), code=node.successor_code or '—')}[/]"
     here = parent.add(label)
     for child in node.children:
         _branch(here, child)
@@ -170,8 +192,9 @@ def _day(text: str | None) -> date | None:
         ) from None
 
 
-def _done(org: OrgPublic, json_out: bool, verb: str) -> None:
+def _done(org: OrgPublic, json_out: bool, key: str, **more: str) -> None:
     if json_out:
         print_json(org.model_dump(mode="json"))
     else:
-        console.print(f"[green]✓[/] {verb} {org.code} {org.name_vi}")
+        done = t(key, lang(), code=org.code, name=org.name_vi, **more)
+        console.print(f"[green]✓[/] {escape(done)}")

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kho.access import rowfilters
 from kho.access.models import RequestApprove, RequestCreate, RequestPublic
-from kho.cli._common import console, count, platform, print_json
+from kho.cli._common import console, count, lang, platform, print_json, word
 from kho.cli.grants import ColumnOpt, ExpiresOpt, WhereOpt, expiry
 from kho.cli.users import AsOpt, JsonOpt, acting
+from kho.i18n import t
 
 app = typer.Typer(
     help="Access requests: create, list, approve (possibly narrower), refuse, withdraw.",
@@ -52,18 +54,11 @@ def list_(
     if json_out:
         print_json([r.model_dump(mode="json") for r in reqs])
         return
-    tb = Table(title=f"Access requests ({count(len(reqs))})")
-    for col in (
-        "Id",
-        "Dataset",
-        "Owner",
-        "By",
-        "Purpose",
-        "Status",
-        "Decided by",
-        "Reason / expires",
-    ):
-        tb.add_column(col)
+    L = lang()
+    tb = Table(title=t("requests_title", L, n=count(len(reqs))))
+    heads = ("id", "dataset", "owner", "requester", "purpose", "status", "decided_by")
+    for col in (*heads, "reason_expires"):
+        tb.add_column(t(col, L))
     for r in reqs:
         tail = r.reason or (f"{r.expires_at:%Y-%m-%d}" if r.expires_at else "")
         tb.add_row(
@@ -71,10 +66,10 @@ def list_(
             r.dataset,
             r.owner_org or "",
             r.username,
-            r.purpose[:60],
-            r.status,
+            escape(r.purpose[:60]),
+            word("request", r.status),
             r.decided_by or "",
-            tail,
+            escape(tail),
         )
     console.print(tb)
 
@@ -122,13 +117,16 @@ def show(r: RequestPublic, json_out: bool) -> None:
     if json_out:
         print_json(r.model_dump(mode="json"))
         return
+    L = lang()
     extra = (
         f" — {r.reason}"
         if r.reason
         else (
-            f", grant {r.grant_id} until {r.expires_at:%Y-%m-%d}"
+            t("request_grant", L, grant=r.grant_id, until=f"{r.expires_at:%Y-%m-%d}")
             if r.grant_id and r.expires_at
             else ""
         )
     )
-    console.print(f"[green]✓[/] request {r.id} by {r.username} for {r.dataset}: {r.status}{extra}")
+    status = word("request", r.status)
+    done = t("request_done", L, id=r.id, user=r.username, dataset=r.dataset, status=status)
+    console.print(f"[green]✓[/] {escape(done + extra)}")

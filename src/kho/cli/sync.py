@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
-from kho.cli._common import actor, console, count, platform, print_json
+from kho.cli._common import actor, console, count, lang, moment, platform, print_json, word
+from kho.i18n import t
 
 app = typer.Typer(
     help="Scheduled sync of a source database (watermark or key diff); history of runs.",
@@ -56,7 +58,11 @@ def add(
     if json_out:
         print_json(info)
     else:
-        console.print(f"Sync [bold]{name}[/] added: {info['mode']}, {info['schedule']}.")
+        mode, schedule = word("syncmode", info["mode"]), escape(info["schedule"])
+        added = t(
+            "sync_added", lang(), name=f"[bold]{escape(name)}[/]", mode=mode, schedule=schedule
+        )
+        console.print(added)
 
 
 @app.command("run")
@@ -83,10 +89,14 @@ def list_(json_out: JsonOpt = False) -> None:
     if json_out:
         print_json(rows)
         return
+    L = lang()
     for r in rows:
+        last = word("run", r["last_status"]) if r["last_status"] else "-"
+        when = t("last_next", L, last=last, next=moment(r["next_run_at"]) or "-")
         console.print(
-            f"{r['name']:<20} {r['mode']:<9} {r['schedule']:<12} last: {r['last_status'] or '-'}"
-            f"  next: {r['next_run_at'] or '-'}  {r['source']}  {', '.join(r['tables'])}"
+            f"{r['name']:<20} {word('syncmode', r['mode']):<12} {r['schedule']:<12} {when}  "
+            f"{r['source']}  {', '.join(r['tables'])}",
+            markup=False,
         )
 
 
@@ -106,19 +116,24 @@ def history(
 
 
 def _print_run(r: dict[str, Any]) -> None:
+    from kho.errors_i18n import translate
+
+    L = lang()
     colour = "green" if r["status"] == "ok" else "red"
+    status, attempt = word("run", r["status"]), t("attempt", L, n=r["attempt"])
     console.print(
-        f"#{r['id']} {r['sync']} [{colour}]{r['status']}[/] attempt {r['attempt']} {r['started_at']}"
+        f"#{r['id']} {escape(r['sync'])} [{colour}]{status}[/] {attempt} {moment(r['started_at'])}"
     )
-    for t in r["tables"]:
+    for x in r["tables"]:
+        error = escape(translate(x.get("error") or "", L))
         console.print(
-            f"   {t['table']} → {t['dataset']}: +{count(t.get('inserted', 0))} "
-            f"~{count(t.get('updated', 0))} -{count(t.get('deleted', 0))} {t.get('error') or ''}"
+            f"   {x['table']} → {x['dataset']}: +{count(x.get('inserted', 0))} "
+            f"~{count(x.get('updated', 0))} -{count(x.get('deleted', 0))} {error}"
         )
-        if t.get("warning"):
-            console.print(f"   [yellow]{t['warning']}[/]")
+        if x.get("warning"):
+            console.print(f"   [yellow]{escape(translate(x['warning'], L))}[/]")
     if r["error"]:
-        console.print(f"   [red]{r['error']}[/]")
+        console.print(f"   [red]{escape(translate(r['error'], L))}[/]")
 
 
 def scheduler(
@@ -138,4 +153,4 @@ def scheduler(
     runs = run_scheduler(
         platform(), actor=actor(), tick=tick, retries=retries, backoff=backoff, once=once
     )
-    console.print(f"Scheduler stopped after {count(len(runs))} run(s).")
+    console.print(t("scheduler_stopped", lang(), n=count(len(runs))))

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from kho.cli._common import actor, console, count, platform, print_json
+from kho.cli._common import actor, console, count, lang, moment, platform, print_json, word
+from kho.i18n import num, t
 from kho.indicators.models import Target, TargetCreate
-from kho.web.i18n import local_time
 
 app = typer.Typer(
     help="Targets: set (top-down), propose (bottom-up), approve, send back, list.",
@@ -112,46 +113,54 @@ def list_(
     if json_out:
         print_json([x.model_dump(mode="json") for x in items])
         return
-    table = Table(title=f"Targets of {code} ({count(len(items))})")
-    for col in (
-        "Id",
-        "Unit",
-        "Period",
-        "Kind",
-        "Status",
-        "Target",
-        "Set by",
-        "Set at",
-        "Decided by",
-        "Note",
-    ):
-        table.add_column(col)
+    L = lang()
+    table = Table(title=t("targets_title", L, code=code, n=count(len(items))))
+    heads = ("id", "col_unit", "period", "kind", "status", "col_target", "set_by", "set_at")
+    for col in (*heads, "decided_by", "note"):
+        table.add_column(t(col, L))
     for x in items:
-        target = (
-            str(x.value)
-            if x.value is not None
-            else f"{x.low if x.low is not None else ''}–{x.high if x.high is not None else ''}"
-        )
         table.add_row(
             str(x.id),
             x.org,
             x.period,
-            x.kind,
-            x.status,
-            target,
+            word("target_kind", x.kind),
+            word("target_status", x.status),
+            _target(x),
             x.set_by,
-            local_time(x.set_at).strftime("%Y-%m-%d %H:%M"),
+            moment(x.set_at),
             x.decided_by or "",
-            x.decision_note or x.note or "",
+            escape(x.decision_note or x.note or ""),
         )
     console.print(table)
+
+
+def _target(x: Target) -> str:
+    """The target as the reader writes numbers: ``95`` or a range ``90–100`` (an open end empty)."""
+    if x.value is not None:
+        return _num(x.value)
+    return f"{_num(x.low)}–{_num(x.high)}"
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return ""
+    return num(value, lang(), decimals=0 if float(value).is_integer() else 2)
 
 
 def _done(x: Target, json_out: bool) -> None:
     if json_out:
         print_json(x.model_dump(mode="json"))
         return
-    target = x.value if x.value is not None else f"{x.low}–{x.high}"
-    console.print(
-        f"✓ target {x.id}: {x.indicator} {x.org} {x.period} = {target} ({x.kind}, {x.status})"
+    kind, status = word("target_kind", x.kind), word("target_status", x.status)
+    done = t(
+        "target_done",
+        lang(),
+        id=x.id,
+        indicator=x.indicator,
+        org=x.org,
+        period=x.period,
+        target=_target(x),
+        kind=kind,
+        status=status,
     )
+    console.print(done, markup=False)

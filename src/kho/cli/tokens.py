@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kho.access.models import TokenCreate
-from kho.cli._common import console, count, err_console, platform, print_json
+from kho.cli._common import console, count, err_console, lang, moment, platform, print_json, word
 from kho.cli.users import AsOpt, JsonOpt, acting
+from kho.i18n import t
 
 app = typer.Typer(help="API tokens: create (shown once), list, revoke.", no_args_is_help=True)
 
@@ -38,10 +40,15 @@ def create(
     if json_out:
         print_json(token.model_dump(mode="json"))
         return
-    err_console.print(
-        f"[green]✓[/] token {token.id} for {token.username}, scopes {','.join(token.scopes)}, "
-        f"expires {token.expires_at:%Y-%m-%d}. Copy it now; it is not shown again:"
+    done = t(
+        "token_created",
+        lang(),
+        id=token.id,
+        user=token.username,
+        scopes=_scopes(token.scopes),
+        expires=f"{token.expires_at:%Y-%m-%d}",
     )
+    err_console.print(f"[green]✓[/] {done}")
     console.print(token.token)
 
 
@@ -54,30 +61,37 @@ def list_(
     """List tokens (never their secrets)."""
     tokens = platform().access.tokens.list(actor=acting(as_user), username=user)
     if json_out:
-        print_json([t.model_dump(mode="json") for t in tokens])
+        print_json([x.model_dump(mode="json") for x in tokens])
         return
-    tb = Table(title=f"API tokens ({count(len(tokens))})")
-    for col in ("Id", "User", "Name", "Starts", "Scopes", "Expires", "Last used", "State"):
-        tb.add_column(col)
-    for t in tokens:
+    L = lang()
+    tb = Table(title=t("tokens_title", L, n=count(len(tokens))))
+    heads = ("id", "user", "name", "token_starts", "scopes", "expires", "last_used", "state")
+    for col in heads:
+        tb.add_column(t(col, L))
+    for x in tokens:
         tb.add_row(
-            str(t.id),
-            t.username,
-            t.name,
-            t.prefix + "…",
-            ",".join(t.scopes),
-            f"{t.expires_at:%Y-%m-%d}" if t.expires_at else "",
-            f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "",
-            t.state,
+            str(x.id),
+            x.username,
+            escape(x.name),
+            x.prefix + "…",
+            _scopes(x.scopes),
+            f"{x.expires_at:%Y-%m-%d}" if x.expires_at else "",
+            moment(x.last_used_at),
+            word("state", x.state),
         )
     console.print(tb)
+
+
+def _scopes(scopes: list[str]) -> str:
+    return ", ".join(word("scope", s) for s in scopes)
 
 
 @app.command("revoke")
 def revoke(token_id: int, as_user: AsOpt = None, json_out: JsonOpt = False) -> None:
     """Revoke a token at once."""
-    t = platform().access.tokens.revoke(token_id, actor=acting(as_user))
+    x = platform().access.tokens.revoke(token_id, actor=acting(as_user))
     if json_out:
-        print_json(t.model_dump(mode="json"))
+        print_json(x.model_dump(mode="json"))
     else:
-        console.print(f"[green]✓[/] token {t.id} ({t.name}) of {t.username} revoked")
+        done = t("token_revoked", lang(), id=x.id, name=x.name, user=x.username)
+        console.print(f"[green]✓[/] {escape(done)}")

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from kho.cli._common import console, count, print_json
+from kho.cli._common import console, count, lang, print_json, word
+from kho.i18n import t, unit_note
 
 if TYPE_CHECKING:
     from kho.units.models import Resolution, Unit
@@ -50,17 +52,24 @@ def resolve(
 
 
 def _print_resolution(res: Resolution) -> None:
-    console.print(f"{res.query!r}: [bold]{res.status}[/]" + (f" ({res.note})" if res.note else ""))
+    L = lang()
+    note = f" ({escape(unit_note(res.note, L))})" if res.note else ""
+    console.print(f"{escape(repr(res.query))}: [bold]{word('unit', res.status)}[/]{note}")
     if res.unit:
-        console.print(
-            f"  as written: {res.unit.code} {res.unit.name} [dim](list {res.unit.version})[/]"
-        )
+        written, today = t("as_written", L), t("today", L)
+        width = max(len(written), len(today)) + 1
+        console.print(f"  {written:<{width}}{_named(res.unit)}")
         for s in res.successors:
-            console.print(f"  today:      {s.code} {s.name} [dim](list {s.version})[/]")
+            console.print(f"  {today:<{width}}{_named(s)}")
         if res.partial:
-            console.print("  [yellow]split among several units (partial merge)[/]")
+            console.print(f"  [yellow]{t('split_partial', L)}[/]")
     if res.candidates:
-        console.print(_table(list(res.candidates), "Candidates"))
+        console.print(_table(list(res.candidates), t("candidates", L)))
+
+
+def _named(unit: Unit) -> str:
+    """``02 Tỉnh Hà Giang (list 2025-01)``, the list dimmed."""
+    return f"{unit.code} {unit.name} [dim]{t('in_list', lang(), version=unit.version)}[/]"
 
 
 @app.command("list")
@@ -79,7 +88,7 @@ def list_(
     if json_out:
         print_json([u.to_dict() for u in found])
         return
-    console.print(_table(found, f"{count(len(found))} units, list {version}"))
+    console.print(_table(found, t("units_title", lang(), n=count(len(found)), version=version)))
 
 
 @app.command("history")
@@ -98,22 +107,22 @@ def history(
     if json_out:
         print_json(h.to_dict())
         return
-    console.print(f"[bold]{h.unit.code} {h.unit.name}[/] (list {h.unit.version}, {h.unit.level})")
+    L = lang()
+    where = t("in_list_level", L, version=h.unit.version, level=word("level", h.unit.level))
+    console.print(f"[bold]{h.unit.code} {h.unit.name}[/] {where}")
     if h.successors:
-        console.print(
-            _table(list(h.successors), "Became" + (" (split: partial merge)" if h.partial else ""))
-        )
+        console.print(_table(list(h.successors), t("became_split" if h.partial else "became", L)))
     if h.predecessors:
-        table = _table(list(h.predecessors), "Formed from")
-        console.print(table)
+        console.print(_table(list(h.predecessors), t("formed_from", L)))
         if h.partial_predecessors:
-            console.print(f"Only partly merged: {', '.join(h.partial_predecessors)}")
+            console.print(t("partly_merged", L, units=", ".join(h.partial_predecessors)))
 
 
 def _table(found: list[Unit], title: str) -> Table:
+    L = lang()
     table = Table(title=title)
-    for col in ("Code", "Name", "Type", "Province", "List"):
-        table.add_column(col)
+    for col in ("code", "name", "unit_type", "province", "list"):
+        table.add_column(t(col, L))
     for u in found:
         table.add_row(u.code, u.name, u.type, u.province_code, u.version)
     return table

@@ -6,12 +6,14 @@ import os
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kho.access.actors import Actor
 from kho.access.models import MembershipPublic, PasswordChange, UserCreate, UserPublic, UserUpdate
-from kho.cli._common import actor, console, count, platform, print_json
+from kho.cli._common import actor, console, count, lang, moment, platform, print_json, word
 from kho.errors import InvalidInput
+from kho.i18n import t
 
 app = typer.Typer(
     help="Users, roles per organisation (admin, editor, viewer), platform admins.",
@@ -36,7 +38,7 @@ def _password(given: str | None, *, confirm: bool = True) -> str:
         return given
     if os.environ.get(PASSWORD_ENV):
         return os.environ[PASSWORD_ENV]
-    return str(typer.prompt("Password / Mật khẩu", hide_input=True, confirmation_prompt=confirm))
+    return str(typer.prompt(t("password", lang()), hide_input=True, confirmation_prompt=confirm))
 
 
 def _membership(text: str) -> MembershipPublic:
@@ -69,7 +71,7 @@ def create(
         is_platform_admin=admin,
         memberships=[_membership(r) for r in role or []],
     )
-    _show(platform().access.users.create(data, actor=acting(None)), json_out, "created")
+    _show(platform().access.users.create(data, actor=acting(None)), json_out, "user_created")
 
 
 @app.command("list")
@@ -82,18 +84,18 @@ def list_(
     if json_out:
         print_json([u.model_dump(mode="json") for u in users])
         return
-    tb = Table(title=f"Users ({count(len(users))})")
-    for col in ("Username", "Name", "Roles", "Admin", "Active", "Locked"):
-        tb.add_column(col)
+    L = lang()
+    tb = Table(title=t("users_title", L, n=count(len(users))))
+    for col in ("username", "full_name", "roles", "platform_admin", "active", "locked"):
+        tb.add_column(t(col, L))
     for u in users:
-        roles = ", ".join(f"{m.org_code}:{m.role}" for m in u.memberships)
         tb.add_row(
             u.username,
-            u.full_name,
-            roles,
+            escape(u.full_name),
+            _roles(u),
             "✓" if u.is_platform_admin else "",
             "✓" if u.is_active else "✗",
-            "locked" if u.is_locked else "",
+            t("user_locked", L) if u.is_locked else "",
         )
     console.print(tb)
 
@@ -105,8 +107,25 @@ def show(username: str, json_out: JsonOpt = False) -> None:
     if json_out:
         print_json(user.model_dump(mode="json"))
         return
-    for key, value in user.model_dump().items():
-        console.print(f"  {key}: {value}")
+    L = lang()
+    for key, value in _facts(user):
+        console.print(f"  {t(key, L)}: {escape(value)}")
+
+
+def _facts(user: UserPublic) -> list[tuple[str, str]]:
+    """What `users show` lists: (word key, value as the reader reads it)."""
+    L = lang()
+    return [
+        ("username", user.username),
+        ("full_name", user.full_name),
+        ("email", user.email or ""),
+        ("platform_admin", t("yes" if user.is_platform_admin else "no", L)),
+        ("active", t("yes" if user.is_active else "no", L)),
+        ("locked", t("yes" if user.is_locked else "no", L)),
+        ("roles", _roles(user)),
+        ("last_login_at", moment(user.last_login_at)),
+        ("created_at", moment(user.created_at)),
+    ]
 
 
 @app.command("update")
@@ -128,7 +147,9 @@ def update(
         "is_active": active,
     }
     data = UserUpdate.model_validate({k: v for k, v in fields.items() if v is not None})
-    _show(platform().access.users.update(username, data, actor=acting(None)), json_out, "updated")
+    _show(
+        platform().access.users.update(username, data, actor=acting(None)), json_out, "user_updated"
+    )
 
 
 @app.command("passwd")
@@ -142,7 +163,7 @@ def passwd(
     platform().access.users.set_password(
         username, PasswordChange(new_password=_password(password)), actor=acting(None)
     )
-    console.print(f"[green]✓[/] password of {username} set")
+    console.print(f"[green]✓[/] {escape(t('password_set', lang(), user=username))}")
 
 
 @app.command("role")
@@ -162,20 +183,26 @@ def role(
     user = platform().access.users.set_role(
         username, org, None if remove else role_name, actor=acting(as_user)
     )
-    _show(user, json_out, "roles of")
+    _show(user, json_out, "user_roles")
 
 
 @app.command("unlock")
 def unlock(username: str) -> None:
     """Lift a lockout after repeated failed sign-ins."""
     platform().access.users.unlock(username, actor=acting(None))
-    console.print(f"[green]✓[/] {username} unlocked")
+    console.print(f"[green]✓[/] {escape(t('unlocked', lang(), user=username))}")
 
 
-def _show(user: UserPublic, json_out: bool, verb: str) -> None:
+def _show(user: UserPublic, json_out: bool, key: str) -> None:
     if json_out:
         print_json(user.model_dump(mode="json"))
         return
-    roles = ", ".join(f"{m.org_code}:{m.role}" for m in user.memberships) or "no roles"
-    admin = " (platform admin)" if user.is_platform_admin else ""
-    console.print(f"[green]✓[/] {verb} {user.username}{admin}: {roles}")
+    L = lang()
+    roles = _roles(user) or t("no_roles", L)
+    admin = t("admin_mark", L) if user.is_platform_admin else ""
+    console.print(f"[green]✓[/] {escape(t(key, L, user=user.username, admin=admin, roles=roles))}")
+
+
+def _roles(user: UserPublic) -> str:
+    """A user's roles as ``SO-YT: biên tập viên``; the organisation code as stored."""
+    return ", ".join(f"{m.org_code}: {word('role', m.role)}" for m in user.memberships)

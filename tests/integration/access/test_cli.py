@@ -24,6 +24,7 @@ def kho(settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:  # type: ig
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("KHO_DATABASE_URL", settings.resolved_database_url)
     monkeypatch.setenv("KHO_PASSWORD", "mat-khau-rat-dai-123")
+    monkeypatch.setenv("KHO_LANGUAGE", "en")  # the words checked below are the English ones
     _common.platform.cache_clear()
     runner = CliRunner()
 

@@ -46,7 +46,7 @@ def test_migrate_report_and_sync_from_the_terminal(tmp_path: Path) -> None:
     assert added.returncode == 0, added.stderr
     assert _kho(home, "sync", "run", "can-bo").returncode == 0
     assert "can-bo" in _kho(home, "sync", "list").stdout
-    assert "ok" in _kho(home, "sync", "history", "can-bo").stdout
+    assert "thành công" in _kho(home, "sync", "history", "can-bo").stdout
     assert _kho(home, "sync", "run", "khong-co").returncode == 2
 
 
@@ -64,7 +64,7 @@ def test_scheduler_process_stops_on_sigterm(tmp_path: Path) -> None:
     time.sleep(3)
     proc.send_signal(signal.SIGTERM)
     out, _ = proc.communicate(timeout=20)
-    assert proc.returncode == 0 and "Scheduler stopped" in out
+    assert proc.returncode == 0 and "Bộ lập lịch đã dừng" in out
 
 
 def test_help_lists_the_commands() -> None:
