@@ -93,6 +93,6 @@ def test_cli_sends_back_with_a_note_and_lists_it(
     [listed] = json.loads(kho("indicators", "entries", CODE, "--json"))
     assert (listed["status"], listed["decision_note"]) == ("returned", "thiếu biên bản")
     table = kho("indicators", "entries", CODE, "-p", "2025Q1")
-    assert "thiếu biên bản" in table and "returned" in table and "SO-A" in table
+    assert "thiếu biên bản" in table and "bị trả lại" in table and "SO-A" in table
     kho("indicators", "approve", CODE, *unit, "--note", "x" * 2001, code=4)
     assert json.loads(kho("indicators", "entries", CODE, "-p", "2025Q2", "--json")) == []
