@@ -18,6 +18,8 @@ MAX_SQL_CHARS = 100_000
 class ParsedQuery:
     sql: str
     tables: frozenset[str]  # names as written, e.g. "ho_so" or "ho_so@2"
+    tree: str = ""  # DuckDB's own JSON of the statement (json_serialize_sql)
+    ctes: frozenset[str] = frozenset()
 
 
 _PARSE_LOCK = threading.Lock()
@@ -80,7 +82,56 @@ def _parse_select(sql: str) -> ParsedQuery:
         for n in _nodes(tree)
         if n.get("type") == "BASE_TABLE" and n["table_name"] not in ctes
     )
-    return ParsedQuery(sql=text, tables=tables)
+    return ParsedQuery(sql=text, tables=tables, tree=json.dumps(tree), ctes=frozenset(ctes))
+
+
+def inline_scans(parsed: ParsedQuery, scans: dict[str, str]) -> str | None:
+    """The query with every table it names replaced by that table's scan, as a subquery under
+    the table's name (or its alias), written back by DuckDB's own deserializer; None when that
+    cannot be done plainly (a CTE named like a table, time travel clauses).
+
+    The query then binds each Iceberg table once, instead of once for a temporary view and once
+    more for the query over it (~1.4 ms of a 25 ms dashboard query).
+    """
+    if not scans or parsed.ctes & scans.keys() or len(parsed.sql) > CACHED_SQL_CHARS:
+        return None
+    return _inline(parsed.tree, tuple(sorted(scans.items())))
+
+
+@functools.lru_cache(maxsize=512)
+def _inline(tree_json: str, scans: tuple[tuple[str, str], ...]) -> str | None:
+    subqueries = {name: _serialize(scan)["statements"][0] for name, scan in scans}
+    tree = json.loads(tree_json)
+    for node in _nodes(tree):
+        from_ = [v for v in node.values() if isinstance(v, dict) and v.get("type") == "BASE_TABLE"]
+        for table in from_:
+            name = table.get("table_name")
+            if name not in subqueries:
+                continue
+            if table.get("at_clause") is not None:
+                return None
+            key = next(k for k, v in node.items() if v is table)
+            node[key] = {
+                "type": "SUBQUERY",
+                "alias": table.get("alias") or name,
+                "sample": table.get("sample"),
+                "query_location": table.get("query_location"),
+                "subquery": json.loads(json.dumps(subqueries[name])),
+                "column_name_alias": table.get("column_name_alias") or [],
+            }
+    if any(
+        n.get("type") == "BASE_TABLE" and n.get("table_name") in subqueries for n in _nodes(tree)
+    ):
+        return None  # a table in a place not rewritten above: leave it to the views
+    with _PARSE_LOCK:
+        cur = _parser().cursor()
+        try:
+            row = cur.execute("SELECT json_deserialize_sql(?::JSON)", [json.dumps(tree)]).fetchone()
+        except Exception:  # noqa: BLE001 - any construct DuckDB cannot write back: use views
+            return None
+        finally:
+            cur.close()
+    return str(row[0]) if row and row[0] else None
 
 
 # Functions that reveal the server (environment, settings) are refused outright; functions that build

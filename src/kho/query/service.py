@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from kho.access.actors import Actor
 from kho.errors import InvalidInput, NotFound, QueryError
 from kho.metadata import models as db
-from kho.query.guard import parse_select
+from kho.query.guard import ParsedQuery, inline_scans, parse_select
 from kho.settings import Settings
 from kho.warehouse.service import Warehouse
 
@@ -85,10 +85,10 @@ class Query:
         """Run one SELECT; results are capped at ``max_rows`` with ``truncated`` set when cut."""
         cap = self._settings.sql_max_rows if max_rows is None else max_rows
         parsed = parse_select(sql)
-        con, used = self._session(parsed.tables, actor=actor)
+        con, used = self._prepared(parsed, actor=actor)
         started = time.perf_counter()
         try:
-            cur = self._run(con, parsed.sql, [])
+            cur = self._run_prepared(con, parsed)
             columns = [d[0] for d in cur.description or []]
             types = [str(d[1]) for d in cur.description or []]
             rows = cur.fetchmany(cap + 1)
@@ -106,9 +106,9 @@ class Query:
     def arrow(self, sql: str, *, actor: Actor) -> pa.Table:
         """The whole result as Arrow (for exports and benchmarks; no row cap)."""
         parsed = parse_select(sql)
-        con, used = self._session(parsed.tables, actor=actor)
+        con, used = self._prepared(parsed, actor=actor)
         try:
-            table = self._run(con, parsed.sql, []).fetch_arrow_table()
+            table = self._run_prepared(con, parsed).fetch_arrow_table()
         finally:
             con.close()
         self._audit_read(actor, used, rows=table.num_rows, what=parsed.sql)
@@ -225,12 +225,41 @@ class Query:
                 )
         return found
 
+    def _prepared(self, parsed: ParsedQuery, *, actor: Actor) -> tuple[_Prepared, list[_Readable]]:
+        """A cursor and the query with each table's scan inlined (no views to create); or, when
+        the query cannot be rewritten plainly, a cursor with one temporary view per table."""
+        readable = self._tables(parsed.tables, actor=actor)
+        scans = {name: self._scan(name, readable, actor=actor) for name in parsed.tables}
+        inlined = inline_scans(parsed, scans)
+        if inlined is None:
+            con, used = self._session(parsed.tables, actor=actor, readable=readable, scans=scans)
+            return _Prepared(con, parsed.sql, scans, views=True), used
+        return _Prepared(self._sandbox().cursor(), inlined, scans), list(readable.values())
+
+    def _run_prepared(self, prepared: _Prepared, parsed: ParsedQuery) -> duckdb.DuckDBPyConnection:
+        """Run the inlined query; if DuckDB refuses it, run the query as written over views, so
+        the error the person reads names their tables and columns, not the scans behind them."""
+        if prepared.views:
+            return self._run(prepared.con, prepared.sql, [])
+        try:
+            return self._run(prepared.con, prepared.sql, [], stop_on_error=False)
+        except _Refused:
+            for name, scan in prepared.scans.items():
+                prepared.con.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS {scan}')
+            return self._run(prepared.con, parsed.sql, [])
+
     def _session(
-        self, names: set[str] | frozenset[str], *, actor: Actor
+        self,
+        names: set[str] | frozenset[str],
+        *,
+        actor: Actor,
+        readable: dict[str, _Readable] | None = None,
+        scans: dict[str, str] | None = None,
     ) -> tuple[duckdb.DuckDBPyConnection, list[_Readable]]:
         """A cursor on the shared sandboxed database with one temporary view per named table."""
-        readable = self._tables(names, actor=actor)
-        views = {name: self._scan(name, readable, actor=actor) for name in names}
+        if readable is None:
+            readable = self._tables(names, actor=actor)
+        views = scans or {name: self._scan(name, readable, actor=actor) for name in names}
         cur = self._sandbox().cursor()
         for name, scan in views.items():
             cur.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS {scan}')
@@ -312,8 +341,15 @@ class Query:
         return f"SELECT {columns} FROM {scan}{where}"
 
     def _run(
-        self, con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]
+        self,
+        con: duckdb.DuckDBPyConnection,
+        sql: str,
+        params: list[Any],
+        *,
+        stop_on_error: bool = True,
     ) -> duckdb.DuckDBPyConnection:
+        """Execute under the time limit; DuckDB's errors become a QueryError (or, with
+        ``stop_on_error=False``, a :class:`_Refused` the caller answers by other means)."""
         import duckdb
 
         timer = threading.Timer(self._settings.sql_timeout_s, con.interrupt)
@@ -331,9 +367,29 @@ class Query:
                 hint="Add filters, aggregate first, or avoid joins that multiply rows.",
             ) from exc
         except duckdb.Error as exc:
+            if not stop_on_error:
+                raise _Refused from exc
             raise QueryError(_clean_error(exc)) from exc
         finally:
             timer.cancel()
+
+
+class _Refused(Exception):
+    """DuckDB refused the rewritten query; the caller retries it as written."""
+
+
+@dataclass
+class _Prepared:
+    """A cursor and the SQL to run on it: the query with its scans inlined, or as written over
+    temporary views (``views``)."""
+
+    con: duckdb.DuckDBPyConnection
+    sql: str
+    scans: dict[str, str]
+    views: bool = False
+
+    def close(self) -> None:
+        self.con.close()
 
 
 def _clean_error(exc: Exception) -> str:
