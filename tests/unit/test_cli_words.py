@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from kho.i18n import MESSAGES, label, num, t, unit_note
+from kho.i18n import MESSAGES, label, num, t
+from kho.i18n.notes import unit_note
 
 
 @pytest.mark.parametrize("key", sorted(MESSAGES))

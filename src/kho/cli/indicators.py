@@ -10,7 +10,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from kho.cli._common import actor, console, lang, moment, platform, print_json, word
-from kho.i18n import MESSAGES, num, t, unit_note
+from kho.i18n import MESSAGES, num, t
+from kho.i18n.notes import unit_note
 
 if TYPE_CHECKING:
     from kho.indicators.models import ComputeResult, ReportedValue

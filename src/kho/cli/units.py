@@ -9,7 +9,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from kho.cli._common import console, count, lang, print_json, word
-from kho.i18n import t, unit_note
+from kho.i18n import t
+from kho.i18n.notes import unit_note
 
 if TYPE_CHECKING:
     from kho.units.models import Resolution, Unit

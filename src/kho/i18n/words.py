@@ -1,4 +1,5 @@
-"""Words a person reads in the terminal, in Vietnamese (default) and English."""
+"""The terminal's words, in Vietnamese (default) and English: one entry per key, the same
+``{placeholders}`` in both (``tests/unit/test_cli_words.py`` checks)."""
 
 from __future__ import annotations
 
@@ -446,72 +447,3 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{column}: nulls {nulls}, checksum {checksum}",
     },
 }
-
-# The registry's notes (kho.units.resolver, kho.indicators.orgtree) are English sentences; each
-# pattern names the parts a translation refills. Notes are joined with "; ", and two of them hold
-# a "; " themselves, so values never span one.
-NOTES: tuple[tuple[str, str], ...] = (
-    ("note_same_name", r"(?P<n>\d+) units of that name; give the province"),
-    ("note_not_converted", r"not in the conversion table; its province is now (?P<names>[^;]+)"),
-    (
-        "note_divided",
-        r"(?P<unit>[^;]+?) \(list (?P<version>[\w-]+)\) is (?P<names>[^;]+?) in list "
-        r"(?P<target>[\w-]+); its rows cannot be divided between them",
-    ),
-    ("note_too_long", r"longer than (?P<n>\d+) characters"),
-    ("note_no_code", r"no such code in list (?P<version>[\w-]+)"),
-    ("note_no_name", r"no unit of that name"),
-    ("note_no_diacritics", r"matched ignoring diacritics"),
-    ("note_no_unit", r"no unit written"),
-    ("note_empty", r"empty"),
-)
-
-
-def num(value: float, lang: str = "vi", *, decimals: int | None = None) -> str:
-    """A number as the reader writes it: ``22.000.000`` and ``0,5`` in Vietnamese, ``22,000,000``
-    and ``0.5`` in English (the same rules as the pages, so the terminal and the portal agree)."""
-    from kho.web.i18n import format_number
-
-    return format_number(value, lang, decimals=decimals)
-
-
-def t(key: str, lang: str = "vi", **params: object) -> str:
-    """The message in ``lang`` (falling back to Vietnamese, then to the key itself)."""
-    entry = MESSAGES.get(key, {})
-    text = entry.get(lang) or entry.get("vi") or key
-    return text.format(**params) if params else text
-
-
-def label(kind: str, value: str, lang: str = "vi") -> str:
-    """A stored word (status, level, role…) as the reader says it; stored values never change, and
-    a value without a translation is shown as it is."""
-    key = f"{kind}_{value}"
-    return t(key, lang) if key in MESSAGES else value
-
-
-def unit_note(note: str, lang: str = "vi") -> str:
-    """The registry's note on a unit name in the reader's language (unknown parts stay as written)."""
-    return "; ".join(_note(part, lang) for part in _note_parts(note))
-
-
-def _note(part: str, lang: str) -> str:
-    import re
-
-    for key, pattern in NOTES:
-        found = re.fullmatch(pattern, part)
-        if found:
-            return t(key, lang, **found.groupdict())
-    return part
-
-
-def _note_parts(note: str) -> list[str]:
-    """The single notes of a joined note, keeping together the ones with a "; " inside."""
-    import re
-
-    pieces, out, i = note.split("; "), [], 0
-    while i < len(pieces):
-        pair = "; ".join(pieces[i : i + 2])
-        whole = i + 1 < len(pieces) and any(re.fullmatch(p, pair) for _, p in NOTES)
-        out.append(pair if whole else pieces[i])
-        i += 2 if whole else 1
-    return out
