@@ -136,7 +136,7 @@ class DelimitedSource:
 
     def _counts_and_scan(
         self, first_line: int, batch_rows: int
-    ) -> tuple[FieldCounts | None, Iterable[pl.DataFrame]]:
+    ) -> tuple[FieldCounts, Iterable[pl.DataFrame]]:
         """Field counts (one streaming pass over the raw lines), then the raw batches."""
         counts = _field_counts(self.data_path, self.info.delimiter or ",", first_line)
         return counts, self._scan(first_line, batch_rows)
@@ -163,18 +163,18 @@ class DelimitedSource:
             ) from exc
 
     def _frame(
-        self, raw: pl.DataFrame, first_line: int, counts: FieldCounts | None, done: int
+        self, raw: pl.DataFrame, first_line: int, counts: FieldCounts, done: int
     ) -> pl.DataFrame:
         import polars as pl
 
         width = self.width
         if first_line == 1 and raw.height and self.info.encoding == "utf-8-sig":
             raw = raw.with_columns(pl.col("c0").str.strip_prefix("\ufeff"))
-        if counts is not None and not counts.multiline:
+        if not counts.multiline:
             lines = pl.int_range(first_line, first_line + raw.height, dtype=pl.Int64, eager=True)
-        elif counts is not None and (starts := counts.line_starts(done, raw.height)) is not None:
+        elif (starts := counts.line_starts(done, raw.height)) is not None:
             lines = starts - starts[0] + first_line if len(starts) else starts
-        else:
+        else:  # the counts ran out (the parser saw more records than lines): count line breaks
             spans = pl.sum_horizontal(
                 [pl.col(c).str.count_matches("\n", literal=True).fill_null(0) for c in raw.columns]
             )
@@ -201,7 +201,7 @@ def _newlines_in_last(raw: pl.DataFrame) -> int:
 
 
 def _ragged_problem(
-    raw: pl.DataFrame, width: int, extra: list[str], counts: FieldCounts | None, done: int
+    raw: pl.DataFrame, width: int, extra: list[str], counts: FieldCounts, done: int
 ) -> pl.Series:
     """Per record: why its field count is wrong, or null. Messages are only built for the
     (few) flagged records."""
@@ -221,7 +221,7 @@ def _ragged_problem(
         if filled
         else pl.repeat(0, n, dtype=pl.Int32, eager=True)
     )
-    fields = None if counts is None else counts.fields(raw, done, width)
+    fields = counts.fields(raw, done, width)
     if fields is None:
         fields = pl.repeat(None, n, dtype=pl.Int64, eager=True)
     found = pl.DataFrame({"more": more, "fields": fields}).with_row_index("i")
