@@ -67,6 +67,24 @@ def test_append_streams_many_batches_into_one_snapshot(warehouse: Warehouse) -> 
     assert len(warehouse.snapshots(T)) == 1
 
 
+def test_one_big_table_is_cut_into_target_sized_files(warehouse: Warehouse) -> None:
+    """A load held in memory arrives as one table; it is still written as several files of the
+    table's target size (written side by side), all in one snapshot."""
+    big = dossiers(list(range(300_000)), status="đã tiếp nhận hồ sơ trực tuyến")
+    warehouse.write(T, [big.slice(0, 10)], mode="create")
+    warehouse.load(T).transaction().set_properties(
+        {"write.target-file-size-bytes": str(big.nbytes // 3)}
+    ).commit_transaction()
+    location = Path(warehouse.load(T).metadata.location.removeprefix("file://"))
+    before = parquet_files(location)
+
+    warehouse.write(T, [big], mode="replace")
+
+    assert len(parquet_files(location) - before) >= 3
+    assert warehouse.row_count(T) == 300_000 and len(warehouse.snapshots(T)) == 2
+    assert rows(warehouse, T)[-1] == (299_999, "đã tiếp nhận hồ sơ trực tuyến")
+
+
 def test_earlier_snapshot_stays_queryable_after_second_load(warehouse: Warehouse) -> None:
     first = warehouse.write(T, [dossiers([1, 2])], mode="create")
     second = warehouse.write(T, [dossiers([3])], mode="append")

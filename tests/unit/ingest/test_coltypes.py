@@ -460,3 +460,34 @@ def test_a_repeating_column_gets_the_same_type_and_counts_as_when_every_value_is
     one_by_one = infer(values)
     assert grouped == one_by_one
     assert grouped.reason  # the counts in the reason were computed, not left out
+
+
+@pytest.mark.parametrize(
+    ("values", "ctype"),
+    [
+        (
+            ["1.234.000", "15.000", "(2.500)", "135.000 đ", "x1", None] * 10_000,
+            ColumnType("integer", number_style="dot_thousands"),
+        ),
+        (
+            ["1,5", "2,25", "1.000,125", "0", "abc"] * 12_000,
+            ColumnType("decimal", number_style="dot_thousands", scale=2),
+        ),
+        (
+            ["05/03/2024", "31/02/2024", "2024-03-06", "7/3/2024", None] * 12_000,
+            ColumnType("date", date_format="%d/%m/%Y"),
+        ),
+    ],
+)
+def test_casting_once_per_distinct_value_gives_every_cell_the_same_value_and_reason(
+    values: list[str | None], ctype: ColumnType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kho.ingest import _cast
+
+    series = pl.Series("c", values, dtype=pl.String)
+    assert series.len() >= 50_000 and series.n_unique() * 4 < series.len()  # the distinct path
+    typed, why = cast_column(series, ctype)
+    monkeypatch.setattr(_cast, "_via_uniques", lambda s, parse: parse(s))
+    one_by_one = cast_column(series, ctype)
+    assert typed.equals(one_by_one[0]) and why.equals(one_by_one[1])
+    assert typed.null_count() < typed.len() and why.null_count() < why.len()  # both kinds present
