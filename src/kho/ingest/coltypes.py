@@ -94,7 +94,9 @@ def clean_text(values: pl.Series) -> pl.Series:
         cleaned = _clean(distinct)
         changed = cleaned.ne_missing(distinct)
         if changed.any():
-            s = s.replace(distinct.filter(changed), cleaned.filter(changed))
+            before, after = distinct.filter(changed), cleaned.filter(changed)
+            rows = s.is_in(before.to_list()).arg_true()  # usually a few percent of the rows
+            s = s.scatter(rows, s.gather(rows).replace(before, after))
         return s.alias(values.name)
     return _clean(s).alias(values.name)
 
@@ -103,7 +105,12 @@ def _clean(s: pl.Series) -> pl.Series:
     import polars as pl
 
     s = s.str.strip_chars(STRIP_CHARS)
-    repair = s.str.contains(_NEEDS_REPAIR).fill_null(False)
+    if s.str.len_bytes().sum() == s.str.len_chars().sum():
+        # ASCII only (codes, phone numbers): nothing to normalise, only Excel's _x000D_ to find.
+        maybe = s.str.contains("_x", literal=True).fill_null(False)
+        repair = s.str.contains(_NEEDS_REPAIR).fill_null(False) if maybe.any() else maybe
+    else:
+        repair = s.str.contains(_NEEDS_REPAIR).fill_null(False)
     if repair.any():
         idx = repair.arg_true()
         fixed = s.gather(idx).str.replace_all(_EXCEL_ESCAPE, "").str.normalize("NFC")
