@@ -46,6 +46,40 @@ def test_create_stores_vietnamese_types_that_duckdb_reads_back(warehouse: Wareho
     assert warehouse.list_tables() == [T] and warehouse.list_tables("so_yte") == [T]
 
 
+def test_data_files_are_iceberg_files_other_engines_can_read(warehouse: Warehouse) -> None:
+    """Files carry Iceberg's field ids and are described by their own footers: pyiceberg (as
+    Spark or Trino would) reads back every value, and the manifest's counts and bounds are true."""
+    import pyarrow.parquet as pq
+    from pyiceberg.conversions import from_bytes
+
+    data = pa.table(
+        {
+            "ten": ["Nguyễn Văn A", None, "Đỗ Thị B'ê"],
+            "so": pa.array([3, -7, None], pa.int64()),
+            "tien": pa.array([Decimal("1.25"), None, Decimal("-99.10")], pa.decimal128(38, 2)),
+            "ty_le": [0.5, None, 2.25],
+            "ngay": pa.array([dt.date(2025, 7, 1), dt.date(1999, 12, 31), None]),
+            "luc": pa.array([dt.datetime(2025, 1, 2, 3, 4, 5), None, None], pa.timestamp("us")),
+            "dung": [True, False, None],
+        }
+    )
+    warehouse.write(T, [data], mode="create")
+    table = warehouse.load(T)
+    back = table.scan().to_arrow().sort_by("ten")
+    assert back.to_pylist() == data.sort_by("ten").to_pylist()
+    [task] = list(table.scan().plan_files())
+    ids = {f.name: f.field_id for f in table.schema().fields}
+    path = task.file.file_path.removeprefix("file://")
+    arrow_schema = pq.read_schema(path)
+    assert {f.name: int(f.metadata[b"PARQUET:field_id"]) for f in arrow_schema} == ids
+    assert task.file.record_count == 3
+    assert task.file.null_value_counts[ids["so"]] == 1
+    assert task.file.null_value_counts[ids["luc"]] == 2
+    so_type = table.schema().find_field("so").field_type
+    assert from_bytes(so_type, task.file.lower_bounds[ids["so"]]) == -7
+    assert from_bytes(so_type, task.file.upper_bounds[ids["so"]]) == 3
+
+
 def test_create_refuses_existing_table_and_points_to_other_modes(warehouse: Warehouse) -> None:
     warehouse.write(T, [dossiers([1])], mode="create")
     with pytest.raises(Conflict) as err:
