@@ -111,7 +111,6 @@ KHO_IMPORTS = (
     "kho.ingest.readers.delimited",
     "kho.warehouse.service",
     "kho.errors_i18n",
-    "duckdb",
     "polars",
     "pyarrow.parquet",
     "pyiceberg.catalog.sql",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -26,7 +25,6 @@ class FileWriter:
         self.tx = tx
         self.target = target
         self.write_uuid = uuid.uuid4()
-        self.tasks = itertools.count()  # file numbers, unique across calls to write()
         self.files: list[DataFile] = []
         self.producer: _SnapshotProducer[Any] | None = None
 
@@ -35,21 +33,13 @@ class FileWriter:
         import pyarrow as pa
         from pyiceberg.io.pyarrow import _dataframe_to_data_files
 
-        from kho.warehouse._parquet import local_path, write_files
-
-        metadata = self.tx.table_metadata
         reader = pa.RecordBatchReader.from_batches(self.target, self._conformed(batches))
-        written: Iterable[DataFile]
-        if local_path(metadata.location) is not None and metadata.spec().is_unpartitioned():
-            written = write_files(metadata, reader, self.write_uuid, self.tasks)
-        else:
-            written = _dataframe_to_data_files(
-                table_metadata=metadata,
-                df=reader,
-                io=self.tx._table.io,
-                write_uuid=self.write_uuid,
-                counter=self.tasks,
-            )
+        written = _dataframe_to_data_files(
+            table_metadata=self.tx.table_metadata,
+            df=reader,
+            io=self.tx._table.io,
+            write_uuid=self.write_uuid,
+        )
         for data_file in written:
             self.files.append(data_file)
         return self.files
